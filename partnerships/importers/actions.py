@@ -1,0 +1,790 @@
+"""Parser of a fiche's "Actions de coopération réalisées" table(s).
+
+The extraction prints the four columns of a row one after the other, as blocks separated by
+empty lines: the domain cell, the actions cell, the dates cell, the budget cell. Lines holding
+a single space are the blank lines *inside* a cell (they keep its vertical layout); a block of
+such lines alone is an empty cell. Cells are also run together on one line ("Vie économique
+Développement de l'action micro-crédit 2000 à 2006 1 723 (2003 à"). The parser walks the
+blocks with the column it expects next, and recognises a dates or a budget cell by its content.
+
+Mixed-case domain labels printed on the same line as the actions text ("Santé Petit matériel")
+are recognised with the list of printed labels in ``domain_labels.csv``: the same file maps
+them to the nine domains of the summary table.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .amounts import MONTHS, parse_years
+from .records import ActionRecord, Line, ReportItem
+from .text import clean_text, collapse, fold, is_footer
+
+DOMAIN_LABELS_CSV = (
+    Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "domain_labels.csv"
+)
+
+TITLE_RE = re.compile(r"Actions de coopération réalisées")
+_HEADER_PHRASES = [
+    r"Domaines\s+d[’']intervention",
+    r"Domaines",
+    r"d[’']intervention",
+    r"Actions\s+réalisée?s",
+    r"par des opérateurs du NPDC et de Kayes",
+    r"avec le soutien de la RNPDC",
+    r"Date de début(?:\s+et)?(?:\s+périodicité)?",
+    r"et\s+périodicité",
+    r"périodicité",
+    r"Budget",
+    r"\(en euros\)",
+    r"\(Euros\)",
+]
+HEADER_RE = re.compile("|".join(_HEADER_PHRASES), re.IGNORECASE)
+EURO_HEADER_RE = re.compile(r"\((?:en\s+)?euros\)", re.IGNORECASE)
+
+_YEAR = r"(?:19[5-9]\d|20[0-3]\d)"
+YEAR_RE = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+MONTH_RE = re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)
+DATE_WORDS_RE = re.compile(
+    r"^[-–\s]*(?:chaque année|tous les ans|annuel(?:le)?|en cours|depuis|permanent|en continu|"
+    r"sur deux ans|à la demande)\b",
+    re.IGNORECASE,
+)
+CURRENCY_RE = re.compile(
+    r"\d\s*(?:millions?\s*(?:de\s+)?)?(?:€|\ufffd|euros?\b|E\b|Ff\b|FF\b|Fr\b|kF\b|"
+    r"(?:de\s+)?francs?\b|F\s*CFA|Fcfa|CFA)",
+    re.IGNORECASE,
+)
+BUDGET_WORDS_RE = re.compile(
+    r"^(?:\+ou-|PM\b|T\s*:|total\b|gratuit|dons?\b|intégré|non évalué|aux frais|a leurs frais|"
+    r"bénéfices|cette année|attente devis|phase \d)",
+    re.IGNORECASE,
+)
+CURRENCY_WORDS_RE = re.compile(
+    r"^(?:de\s+)?(?:francs?\s*)?(?:F?CFA|FcfA|euros?|€)\s*$", re.IGNORECASE
+)
+NUMBERING_RE = re.compile(r"^\d+\.\s*")
+# A period ending an actions line, possibly followed by the budget: "… 2006-2007 12 747".
+_YEARS = rf"{_YEAR}(?:\s*(?:-|–|/|à|et|,)\s*{_YEAR})*,?"
+_PERIOD = (
+    rf"(?:(?:Depuis|En|Dès|De)\s+)?(?:(?:{MONTHS})\s+)?{_YEARS}(?:\s*\([^)]*\))?"
+    r"|Chaque année|En cours|en cours"
+)
+_BUDGET_START = r"(?:\d|\+ou-|PM\b|en cours|[A-ZÉ][a-zé]+\s*:)"
+TAIL_RE = re.compile(
+    rf"^(?P<head>.*?\S)\s+(?P<period>{_PERIOD})(?:\s+(?P<budget>{_BUDGET_START}.*))?$"
+)
+BUDGET_TAIL_RE = re.compile(
+    r"^(?P<head>.*?\S)\s{2,}(?P<budget>\d[\d .,]*\s*(?:millions?\s+de|€|euros?|Fr)\b.*)$"
+)
+# A dates line that carries the budget as well: "2005 3000  Euros", "Depuis 1996  Les".
+LEAD_RE = re.compile(
+    rf"^(?P<period>(?i:(?:(?:Démarrage fin|Depuis|En|Dès|De|Entre)\s+)?(?:(?:{MONTHS})\s+)?"
+    rf"{_YEARS}(?:\s*\([^)]*\))?(?:\s+annuel)?|Chaque année|En cours|permanent))"
+    rf"\s+(?P<budget>(?:\d|\+ou-|PM\b|[A-ZÉ]).*)$"
+)
+CAPS_START_RE = re.compile(
+    r"^(?:\d+\.\s*)?(?!(?:F?CFA|FF|PM|TOTAL)\b)([A-ZÀÂÉÈÊÎÔÛÇ][A-ZÀÂÉÈÊÎÔÛÇ’'\-]{2,})(?=\s|$|/|:)"
+)
+LOWER_WORDS = {"a", "à", "et", "de", "des", "du", "la", "le", "les", "en", "au"}
+LABEL_WIDTH = 27  # the domain column wraps its text at about this many characters
+
+
+@dataclass
+class _Row:
+    line: int
+    domain: list[tuple[int, Line]] = field(default_factory=list)  # (offset in block, line)
+    actions: list[tuple[int, Line]] = field(default_factory=list)
+    period: list[tuple[int, Line]] = field(default_factory=list)
+    budget: list[tuple[int, Line]] = field(default_factory=list)
+    col: str = "D"  # column expected next: D(omain), A(ctions), P(eriod), B(udget), E(nd)
+
+
+# ---------------------------------------------------------------- domain labels
+
+
+def load_domain_labels(path: str | Path = DOMAIN_LABELS_CSV) -> dict[str, str]:
+    """label (folded) -> domain slug ("" when no domain fits)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {fold(row["label"]): row["domain"].strip() for row in csv.DictReader(handle)}
+
+
+def _label_key(label: str) -> str:
+    return fold(NUMBERING_RE.sub("", label.strip()).rstrip(" :-–/"))
+
+
+def map_domain(label: str | None, mapping: dict[str, str]) -> str | None:
+    """The domain slug of a printed label, or None (unknown label or no domain fits)."""
+    if not label:
+        return None
+    for key in (fold(label), _label_key(label)):
+        if key in mapping:
+            return mapping[key] or None
+    return None
+
+
+def _known_labels(path: str | Path | None) -> list[str]:
+    try:
+        with open(path or DOMAIN_LABELS_CSV, encoding="utf-8", newline="") as handle:
+            labels = [row["label"] for row in csv.DictReader(handle)]
+    except FileNotFoundError:
+        return []
+    keys = {_label_key(label) for label in labels}
+    return sorted((k for k in keys if k), key=len, reverse=True)
+
+
+# ---------------------------------------------------------------- line classification
+
+
+def _is_header_line(text: str) -> bool:
+    return bool(HEADER_RE.search(text)) and not HEADER_RE.sub("", text).strip(" \t:")
+
+
+def _is_date_line(text: str) -> bool:
+    body = NUMBERING_RE.sub("", text.strip())
+    if not body or CURRENCY_RE.search(body) or len(body) > 32 or CAPS_START_RE.match(body):
+        return False
+    return bool(YEAR_RE.search(body) or MONTH_RE.search(body) or DATE_WORDS_RE.search(body))
+
+
+def _is_amount_line(text: str) -> bool:
+    body = NUMBERING_RE.sub("", text.strip())
+    if not body:
+        return False
+    if CURRENCY_RE.search(body) and not LEAD_RE.match(body):
+        if len(body) > 32 and not body[0].isdigit():
+            return False  # an actions line quoting a sum ("Prêts … de 75 à 150 €")
+        return not re.match(rf"^{_YEAR}\b", body) or bool(re.match(rf"^{_YEAR}\s*€", body))
+    if BUDGET_WORDS_RE.match(body):
+        return True
+    number = re.match(r"^(\d[\d .,]*)", body)
+    if number and not re.match(rf"^{_YEAR}(?!\d)", body):
+        return bool(re.match(r"^[\d,]+\s+millions?", body)) or not re.match(
+            r"^\d+\s+[a-zé]{3,}", body
+        )  # "5 carrefours ont été…" is text
+    return False
+
+
+def _content(block: list[tuple[int, Line]]) -> list[tuple[int, Line]]:
+    return [(o, ln) for o, ln in block if ln[1].strip()]
+
+
+def _kind(block: list[tuple[int, Line]]) -> str:
+    content = _content(block)
+    if not content:
+        return "empty"
+    first = content[0][1][1]
+    if _is_amount_line(first):
+        return "budget"
+    if _is_date_line(first) or LEAD_RE.match(first.strip()):
+        return "dates"
+    return "text"
+
+
+def _fold_words(text: str) -> str:
+    return fold(NUMBERING_RE.sub("", text))
+
+
+def _label_prefix(text: str, labels: list[str], strict: bool) -> int | None:
+    """Length of the domain label opening ``text`` (a line), or None.
+
+    ``strict``: the label must be followed by what opens an actions text (a capital, a
+    digit, a dash) — used where the line could as well be the continuation of an actions cell.
+    A label followed by a function word ("Accueil d'une délégation", "Assainissement de la
+    rue") is the start of a sentence, not a label.
+    """
+    stripped = text.strip()
+    numbering = NUMBERING_RE.match(stripped)
+    body = stripped[numbering.end() :] if numbering else stripped
+    if not body or body[0] in "-–•(":
+        return None
+    offset = len(text) - len(text.lstrip()) + (numbering.end() if numbering else 0)
+    folded_body = fold(body)
+    candidates: list[int] = []
+    for key in labels:  # longest first
+        if folded_body == key or folded_body.startswith(key + " "):
+            pos = _position_after_words(body, len(key.split()))
+            if pos is not None:
+                candidates.append(pos)
+    caps = CAPS_START_RE.match(body)
+    if caps:
+        candidates.append(_caps_end(body, caps.end()))
+    for end in candidates:
+        rest = body[end:]
+        if rest.strip().startswith(":"):
+            end += rest.index(":") + 1
+            rest = body[end:]
+        if rest and not rest[0].isspace() and rest[0] not in "-–":
+            continue
+        if re.match(r"\s*(?:d[’']|l[’']|de|du|des|la|le|les|à|au|aux|et|en|pour|sur)\b", rest):
+            continue
+        if strict and rest.strip() and not re.match(r"\s*[-–A-ZÀÂÉÈÊÎÔÛÇ\d]", rest):
+            continue
+        return offset + end
+    return None
+
+
+def _caps_end(body: str, end: int) -> int:
+    """Extend an upper-case label over its further words: "APPUI   A  LA DECENTRALISATION"."""
+    words = list(re.finditer(r"\s+(\S+)", body[end:]))
+    caps_word = re.compile(r"^[A-ZÀÂÉÈÊÎÔÛÇ][A-ZÀÂÉÈÊÎÔÛÇ’'\-/]*:?$")
+    position = end
+    for i, word in enumerate(words):
+        token = word.group(1)
+        if not caps_word.match(token):
+            break
+        if len(token.rstrip(":")) < 2:
+            following = words[i + 1].group(1) if i + 1 < len(words) else ""
+            if not (caps_word.match(following) and len(following) >= 2):
+                break
+        position = end + word.end()
+    return position
+
+
+def _position_after_words(body: str, count: int) -> int | None:
+    matches = list(re.finditer(r"[^\W_]+", body))
+    if len(matches) < count:
+        return None
+    end = matches[count - 1].end()
+    # the fold of "d’urgence" is two words ("d", "urgence"): count words as fold() does
+    folded_count = len(fold(body[:end]).split())
+    index = count - 1
+    while folded_count > count and index > 0:
+        index -= 1
+        end = matches[index].end()
+        folded_count = len(fold(body[:end]).split())
+    while folded_count < count and index + 1 < len(matches):
+        index += 1
+        end = matches[index].end()
+        folded_count = len(fold(body[:end]).split())
+    if end < len(body) and body[end] in ")»":
+        end += 1
+    return end
+
+
+def _is_label_block(block: list[tuple[int, Line]]) -> bool:
+    content = _content(block)
+    if not content or len(content) > 12:
+        return False
+    first = NUMBERING_RE.sub("", content[0][1][1].strip())
+    if not first or not (first[0].isupper() or first[0] == "("):
+        return False
+    if first[0] in "-–•":
+        return False
+    return all(len(ln[1].strip()) <= LABEL_WIDTH for _, ln in content) and not any(
+        _is_amount_line(ln[1]) for _, ln in content
+    )
+
+
+# ---------------------------------------------------------------- cell text
+
+
+def _join_cell(lines: list[str]) -> str | None:
+    """A dates or budget cell: one line per printed item, wrapped items joined."""
+    items: list[str] = []
+    for raw in lines:
+        text = collapse(raw)
+        if not text or is_footer(text):
+            continue
+        if items:
+            prev = items[-1]
+            opened = prev.count("(") > prev.count(")")
+            continues = (
+                opened
+                or text[0].islower()
+                or text[0] in "()«"
+                or CURRENCY_WORDS_RE.match(text)
+                or re.search(r"(?:\b(?:à|et|de|du|au|pour|sur|des|en|le|la|ou)|[:,–-])$", prev)
+                or re.search(rf"\b(?:{MONTHS})$", prev, re.IGNORECASE)
+            )
+            if re.match(r"^(?:de|du)\s+\d{4}", text) and YEAR_RE.search(prev):
+                continues = False
+            if re.match(r"^total\b", text, re.IGNORECASE):
+                continues = False
+            if continues and not re.search(r"\w-$", prev):
+                items[-1] = f"{prev} {text}"
+                continue
+            if continues:
+                items[-1] = prev + text
+                continue
+        items.append(text)
+    return "\n".join(items) or None
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _blocks(lines: list[Line], problems: list[ReportItem]) -> tuple[list[list], bool]:
+    """Blocks of (offset, line), header and footer lines removed; and the euro-header flag."""
+    blocks: list[list[tuple[int, Line]]] = []
+    current: list[tuple[int, Line]] = []
+    had_header = False
+    after_budget = False
+    header_budget: list[Line] = []
+    euros = False
+    offset = 0
+
+    def close() -> None:
+        nonlocal current, had_header, after_budget, offset
+        if current and not (had_header and not _content(current)):
+            blocks.append(current)
+        current, had_header, after_budget, offset = [], False, False, 0
+
+    for number, text in lines:
+        if is_footer(text) or TITLE_RE.search(text):
+            continue
+        if text == "":
+            close()
+            continue
+        if _is_header_line(text):
+            had_header = True
+            euros = euros or bool(EURO_HEADER_RE.search(text))
+            if re.search(r"Budget", text):
+                after_budget = True
+            continue
+        if after_budget and text.strip():
+            header_budget.append((number, text))
+            continue
+        current.append((offset, (number, text)))
+        offset += 1
+    close()
+    if header_budget:
+        value = collapse(" ".join(t for _, t in header_budget)) or ""
+        problems.append(
+            ReportItem(
+                line=header_budget[0][0],
+                kind="header-budget",
+                message="Budget imprimé dans l'en-tête du tableau, non rattaché à une action",
+                value=value,
+                field="budget",
+            )
+        )
+    return blocks, euros
+
+
+def _split_mixed_blocks(blocks: list[list], labels: list[str]) -> list[list]:
+    """Split a dates/budget block where a new row's label starts ("… 72604€ / ARTISANAT 6 …")."""
+    result = []
+    for block in blocks:
+        start = 0
+        for i in range(1, len(block)):
+            text = block[i][1][1]
+            prev = [ln[1] for _, ln in block[start:i] if ln[1].strip()]
+            if (
+                prev
+                and (_is_amount_line(prev[-1]) or _is_date_line(prev[-1]))
+                and CAPS_START_RE.match(text.strip())
+                and _label_prefix(text, labels, strict=True)
+            ):
+                result.append(block[start:i])
+                start = i
+        result.append(block[start:])
+    return result
+
+
+def _pull_tail(actions: list[tuple[int, Line]]) -> tuple[list, list, list]:
+    """Take the dates and budget printed at the end of an actions cell's last lines."""
+    content = [(o, ln) for o, ln in actions if ln[1].strip()]
+    if not content:
+        return actions, [], []
+    # trailing lines that are continuations of the dates or budget ("2006)", "(moyenne)")
+    trailing: list[tuple[int, Line]] = []
+    index = len(content) - 1
+    while index > 0:
+        text = content[index][1][1].strip()
+        if (
+            (_is_date_line(text) and not re.match(r"^[A-Za-zÀ-ÿ]+\s+\d", text))
+            or _is_amount_line(text)
+            or re.match(r"^[(\d].{0,20}$", text)
+            or CURRENCY_WORDS_RE.match(text)
+        ):
+            trailing.insert(0, content[index])
+            index -= 1
+            continue
+        break
+    offset, (number, text) = content[index]
+    match = TAIL_RE.match(text.rstrip())
+    budget_only = None
+    if match is None:
+        budget_only = BUDGET_TAIL_RE.match(text.rstrip())
+        if budget_only is None:
+            return actions, [], []
+    else:
+        head = match.group("head")
+        keyword_period = not YEAR_RE.search(match.group("period"))
+        if not match.group("budget"):
+            # a bare year closing a sentence ("… équipés en 2005") is part of the text
+            if re.search(r"\b(?:en|de|depuis|du|au|le|les|à|d[’']|l[’'])$", head):
+                return actions, [], []
+            if keyword_period:
+                return actions, [], []
+        if keyword_period and not re.search(r"\s{2}", text):
+            return actions, [], []
+    kept = [item for item in actions if item[1][0] < number]
+    if budget_only:
+        head = budget_only.group("head")
+        kept.append((offset, (number, head)))
+        budget = [(offset, (number, budget_only.group("budget")))] + trailing
+        return kept, [], budget
+    kept.append((offset, (number, match.group("head"))))
+    period = [(offset, (number, match.group("period")))]
+    budget: list = []
+    if match.group("budget"):
+        budget = [(offset, (number, match.group("budget")))] + trailing
+    else:
+        for item in trailing:
+            (budget if _is_amount_line(item[1][1]) and budget else period).append(item)
+            if _is_amount_line(item[1][1]) and not budget:
+                period.remove(item)
+                budget.append(item)
+    return kept, period, budget
+
+
+def _lead_splits(lead: re.Match, line: str) -> bool:
+    """Whether a dates line really carries the budget after its period."""
+    budget = lead.group("budget")
+    if not _is_date_line(line) or budget[0].isupper():
+        return True
+    if re.match(r"\s{2,}", line[lead.end("period") :]):
+        return True  # a wide gap is the column gap
+    if lead.group("period").rstrip().endswith(","):
+        return False  # a list of years going on: "1988,2002, 03, 04"
+    return not YEAR_RE.match(budget)
+
+
+def _assign_dates(row: _Row, block: list, problems: list[ReportItem]) -> None:
+    moved = False
+    for offset, (number, text) in block:
+        stripped = text.strip()
+        if not stripped:
+            continue
+        lead = LEAD_RE.match(stripped)
+        budget_open = bool(row.budget) and row.budget[-1][1][1].count("(") > row.budget[-1][1][
+            1
+        ].count(")")
+        if row.col == "B" or budget_open or (row.budget and not _is_date_line(stripped)):
+            row.budget.append((offset, (number, text)))
+            continue
+        if lead and _lead_splits(lead, stripped):
+            row.period.append((offset, (number, lead.group("period"))))
+            row.budget.append((offset, (number, lead.group("budget"))))
+            continue
+        long_text = (
+            len(stripped) > LABEL_WIDTH + 2
+            and not YEAR_RE.search(stripped)
+            and not MONTH_RE.search(stripped)
+        )
+        if moved or (long_text and row.period):
+            if _is_date_line(stripped):
+                moved = False
+                row.period.append((offset, (number, text)))
+                continue
+            moved = True
+            row.actions.append((offset, (number, text)))
+            problems.append(
+                ReportItem(
+                    line=number,
+                    kind="unaligned-column",
+                    message="Ligne de texte dans la colonne des dates : gardée dans la description",
+                    value=stripped,
+                    field="description",
+                )
+            )
+            continue
+        if _is_amount_line(stripped) and row.period:
+            row.budget.append((offset, (number, text)))
+            continue
+        row.period.append((offset, (number, text)))
+
+
+def _start_row(block: list, labels: list[str], rows: list[_Row], next_kind: str) -> _Row:
+    content = _content(block)
+    row = _Row(line=content[0][1][0])
+    rows.append(row)
+    if _is_label_block(block) and (next_kind == "text" or not _label_then_text(content, labels)):
+        row.domain = list(block)
+        row.col = "A"
+        return row
+    first_offset, (number, text) = content[0]
+    cut = _label_prefix(text, labels, strict=False)
+    if len(content) > 1 and len(text.strip()) <= LABEL_WIDTH and not text[cut or 0 :].strip():
+        # a label wrapped on two lines, the actions starting on the second ("Développement /
+        # rural Lancement d'un appel…")
+        second_offset, (number2, text2) = content[1]
+        joined = f"{text.strip()} {text2.strip()}"
+        cut2 = _label_prefix(joined, labels, strict=False)
+        if cut2 is not None and cut2 > len(text.strip()):
+            inner = cut2 - len(text.strip()) - 1
+            row.domain = [
+                (first_offset, (number, text)),
+                (second_offset, (number2, text2.strip()[:inner])),
+            ]
+            rest = text2.strip()[inner:].strip()
+            row.actions = [(second_offset, (number2, rest))] if rest else []
+            row.actions += [item for item in block if item[1][0] > number2]
+            row.col = "A"
+            return row
+    if cut is None:
+        row.actions = list(block)
+    else:
+        row.domain = [(first_offset, (number, text[:cut]))]
+        rest = text[cut:].strip()
+        row.actions = ([(first_offset, (number, rest))] if rest else []) + [
+            item for item in block if item[1][0] > number
+        ]
+    row.col = "A"
+    return row
+
+
+def _label_then_text(content: list, labels: list[str]) -> bool:
+    """A short first line that is a label followed by actions text ("Santé Petit matériel")."""
+    cut = _label_prefix(content[0][1][1], labels, strict=False)
+    return cut is not None and bool(content[0][1][1][cut:].strip())
+
+
+def _strong_label(block: list, labels: list[str]) -> bool:
+    content = _content(block)
+    return bool(content) and _label_prefix(content[0][1][1], labels, strict=True) is not None
+
+
+def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> list[_Row]:
+    rows: list[_Row] = []
+    row: _Row | None = None
+    for index, block in enumerate(blocks):
+        kind = _kind(block)
+        following = next((b for b in blocks[index + 1 :] if _content(b)), None)
+        next_kind = _kind(following) if following else "end"
+        if kind == "empty":
+            if row is not None:
+                row.col = {"D": "A", "A": "P", "P": "B", "B": "E", "E": "E"}[row.col]
+            continue
+        if kind in ("dates", "budget") and row is None:
+            row = _Row(line=_content(block)[0][1][0])
+            rows.append(row)
+        if kind == "dates":
+            if row.col == "E" or (row.col == "B" and row.budget):
+                row = _Row(line=_content(block)[0][1][0], col="P")
+                rows.append(row)
+            if row.col == "B" or (row.period and row.col == "P" and _has_lead_budget(block)):
+                row.col = "B"
+            _assign_dates(row, block, problems)
+            row.col = "B" if row.col in ("D", "A", "P") else row.col
+            if row.budget:
+                row.col = "E" if next_kind == "text" else "B"
+            continue
+        if kind == "budget":
+            if row.col == "E" or (row.col == "B" and row.budget and next_kind != "budget"):
+                row = _Row(line=_content(block)[0][1][0], col="B")
+                rows.append(row)
+            row.budget.extend(block)
+            row.col = "E" if next_kind == "text" else "B"
+            continue
+        # a text block: a new row, or the continuation of the current one
+        new_row = (
+            row is None
+            or row.col in ("B", "E")
+            or (row.col == "P" and (_is_label_block(block) or _strong_label(block, labels)))
+            or (row.col in ("A",) and row.actions and _strong_label(block, labels))
+            or (row.col == "A" and not row.actions and row.domain and _strong_label(block, labels))
+        )
+        if (
+            not new_row
+            and row.col == "A"
+            and row.actions
+            and _looks_like_dates_cell(block, next_kind)
+        ):
+            # a dates cell printed as words ("Programme sur 3 / ans (2000, 2001 et / 2002)")
+            row.period.extend(block)
+            row.col = "B"
+            continue
+        if row is not None and row.col == "P" and not new_row:
+            row.budget.extend(block)
+            row.col = "E"
+            continue
+        if new_row:
+            row = _start_row(block, labels, rows, next_kind)
+            if row.domain and not row.actions:
+                continue
+        else:
+            row.actions.extend(block)
+            row.col = "A"
+        if next_kind not in ("dates", "budget"):
+            kept, period, budget = _pull_tail(row.actions)
+            if period or budget:
+                row.actions, row.period, row.budget = kept, row.period + period, row.budget + budget
+                row.col = "B" if period and not budget else "E"
+    return rows
+
+
+def _looks_like_dates_cell(block: list, next_kind: str) -> bool:
+    content = _content(block)
+    if not content or any(len(ln[1].strip()) > 22 for _, ln in content):
+        return False
+    if next_kind == "budget":
+        return True
+    has_year = any(YEAR_RE.search(ln[1]) for _, ln in content)
+    return has_year and next_kind in ("end", "empty")
+
+
+def _has_lead_budget(block: list) -> bool:
+    return any(LEAD_RE.match(ln[1].strip()) for _, ln in block if ln[1].strip())
+
+
+def _label_groups(domain: list[tuple[int, Line]]) -> list[list[tuple[int, Line]]]:
+    """The labels of a domain cell that prints several, separated by blank lines."""
+    groups: list[list[tuple[int, Line]]] = []
+    current: list[tuple[int, Line]] = []
+    gap = False
+    for offset, line in domain:
+        if not line[1].strip():
+            gap = bool(current)
+            continue
+        starts = line[1].strip()[0]
+        if gap and current and (starts.isupper() or starts.isdigit()):
+            groups.append(current)
+            current = []
+        current.append((offset, line))
+        gap = False
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _units(cell: list[tuple[int, Line]], wanted: int) -> list[list[tuple[int, Line]]]:
+    """Pieces of a cell to distribute among labels: paragraphs, or lines when too few."""
+    paragraphs: list[list[tuple[int, Line]]] = []
+    current: list[tuple[int, Line]] = []
+    for offset, line in cell:
+        if not line[1].strip():
+            if current:
+                paragraphs.append(current)
+                current = []
+            continue
+        current.append((offset, line))
+    if current:
+        paragraphs.append(current)
+    if len(paragraphs) >= wanted:
+        return paragraphs
+    units: list[list[tuple[int, Line]]] = []
+    for offset, line in (item for p in paragraphs for item in p):
+        text = line[1].strip()
+        if units and (text[0].islower() or text[0] in "(),"):
+            units[-1].append((offset, line))
+        else:
+            units.append([(offset, line)])
+    return units
+
+
+def _split_multi_label(row: _Row, problems: list[ReportItem]) -> list[_Row]:
+    groups = _label_groups(row.domain)
+    if len(groups) < 2:
+        return [row]
+    starts = [g[0][0] - 1 for g in groups]  # labels are centred a line below their text
+    result = [_Row(line=g[0][1][0], domain=g, col="E") for g in groups]
+
+    def target(unit: list[tuple[int, Line]]) -> int:
+        first, last = unit[0][0], unit[-1][0]
+        best, best_overlap = 0, -1
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else 10**6
+            overlap = min(last + 1, end) - max(first, start)
+            if overlap >= best_overlap:
+                best, best_overlap = i, overlap
+        return best
+
+    for name in ("actions", "period", "budget"):
+        cell = getattr(row, name)
+        for unit in _units(cell, len(groups)):
+            getattr(result[target(unit)], name).extend(unit)
+    problems.append(
+        ReportItem(
+            line=row.line,
+            kind="split-domain-cell",
+            message="Cellule de domaine à plusieurs libellés : lignes réparties d'après leur "
+            "position, à vérifier",
+            value=" | ".join(collapse(" ".join(ln[1] for _, ln in g)) or "" for g in groups),
+            field="domain",
+        )
+    )
+    return result
+
+
+SECTION_RE = re.compile(r"^(?:AU MALI|EN FRANCE)$")
+
+
+def parse_actions_table(
+    lines: list[Line], labels_path: str | Path | None = None
+) -> tuple[list[ActionRecord], list[ReportItem]]:
+    """One ActionRecord per row of the table(s), and the report of what could not be placed."""
+    problems: list[ReportItem] = []
+    labels = _known_labels(labels_path)
+    blocks, _euros = _blocks(lines, problems)
+    blocks = _split_mixed_blocks(blocks, labels)
+    rows: list[_Row] = []
+    for row in _build_rows(blocks, labels, problems):
+        rows.extend(_split_multi_label(row, problems))
+    records: list[ActionRecord] = []
+    for row in rows:
+        domain = collapse(" ".join(ln[1] for _, ln in row.domain))
+        description = clean_text([ln[1] for _, ln in row.actions])
+        period = _join_cell([ln[1] for _, ln in row.period])
+        budget = _join_cell([ln[1] for _, ln in row.budget])
+        if domain and SECTION_RE.match(domain) and not (description or period or budget):
+            problems.append(
+                ReportItem(
+                    line=row.line,
+                    kind="section-heading",
+                    message="Intertitre du tableau (lieu des actions), pas un domaine",
+                    value=domain,
+                    field="domain",
+                )
+            )
+            continue
+        if not (domain or description or period or budget):
+            continue
+        start, end = parse_years(period or description)
+        if domain is None:
+            problems.append(
+                ReportItem(
+                    line=row.line,
+                    kind="missing-domain",
+                    message="Action sans domaine d'intervention imprimé : domaine à choisir",
+                    value=(description or period or budget or "")[:80],
+                    field="domain",
+                )
+            )
+        records.append(
+            ActionRecord(
+                line=row.line,
+                domain_as_printed=domain,
+                description=description,
+                period_as_printed=period,
+                budget_as_printed=budget,
+                start_year=start,
+                end_year=end,
+            )
+        )
+    return records, problems
+
+
+def table_is_in_euros(lines: list[Line]) -> bool:
+    """True when the budget column header says the amounts are in euros ("(en euros)")."""
+    return any(EURO_HEADER_RE.search(text) for _, text in lines)
+
+
+def actions_as_printed(lines: list[Line]) -> str | None:
+    """The table verbatim for display: footers dropped, trailing spaces stripped, single blanks."""
+    out: list[str] = []
+    for _, text in lines:
+        if is_footer(text):
+            continue
+        text = text.rstrip()
+        if not text and (not out or not out[-1]):
+            continue
+        out.append(text)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) or None

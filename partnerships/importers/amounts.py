@@ -1,0 +1,284 @@
+"""Amounts and years as printed in the répertoire's budget and date cells.
+
+Pure functions, no Django. ``parse_amounts`` reads only what it can read with confidence and
+lists the rest as ``ReportItem``s:
+
+- a number followed by a currency word or sign is an amount ("78778€", "30000Ff", "45 millions
+  de francs CFA", "157 700 E");
+- a number without a currency joined by "et" or "," to one that has one shares it ("5967 et
+  6990€", "12 000 francs en 2001 et 12 000 en 2002");
+- a bare number is read as euros only when the caller passes ``default_currency`` because the
+  table itself says so (a "Budget (en euros)" column header): kind "assumed-currency". Otherwise
+  it is not read (kind "ambiguous-amount"): francs and euros both circulate in these tables.
+- "francs" alone is read as French francs (kind "assumed-currency"), and the replacement
+  character "�" left by the extraction in place of "€" as euros (same kind);
+- ranges ("De 10 à 42000Ff"), fractions ("1/3=8155€", the amount after "=" is kept) and
+  unquantified answers ("dons+qq Ff", "Gratuit…") are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from .records import Amount, ReportItem
+
+FRF_PER_EUR = Decimal("6.55957")
+XOF_PER_EUR = Decimal("655.957")
+CENT = Decimal("0.01")
+
+YEAR_MIN, YEAR_MAX = 1950, 2030
+
+# A number: grouped thousands ("3 677 549", "300.000", "90.047"), or plain digits with an
+# optional decimal part ("8004,27", "9 200, 00", "25,5").
+_NUMBER = r"\d{1,3}(?:[ \u00a0.]\d{3})+(?:,\s?\d{1,2})?(?!\d)|\d+(?:,\s?\d+)?"
+_CURRENCY = (
+    r"(?P<cur>€|\ufffd|euros?\b|E\b|"
+    r"(?:de\s+)?(?:francs?\s*CFA|F\s*CFA|Fcfa|CFA)\b|Ff\b|FF\b|Fr\b|kF\b|(?:de\s+)?francs?\b)"
+)
+AMOUNT_RE = re.compile(
+    rf"(?P<num>{_NUMBER})\s*(?P<mult>millions?\s*(?:de\s+)?)?{_CURRENCY}?",
+    re.IGNORECASE,
+)
+TOTAL_RE = re.compile(r"\b(?:T|total(?:\s+affectations)?)\s*:\s*$", re.IGNORECASE)
+YEAR_CONTEXT_RE = re.compile(
+    r"(?:exercice|en|pour|depuis|de|à|et|sur)\s*$|\(\s*$|\(\s*\d{4}\s*(?:à|et|-)\s*$",
+    re.IGNORECASE,
+)
+RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
+RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
+LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
+YEAR_AFTER_RE = re.compile(
+    r"^[^\d]{0,25}?(?:exercice|en|pour)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
+)
+
+MONTHS = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
+    "novembre|décembre|decembre|janv|févr|sept|oct|nov|déc|dec"
+)
+
+
+def _currency_of(token: str | None) -> str | None:
+    if not token:
+        return None
+    t = token.lower()
+    if t in ("€", "\ufffd", "e") or t.startswith("euro"):
+        return "EUR"
+    if "cfa" in t:
+        return "XOF"
+    if t in ("ff", "fr", "kf") or "franc" in t:
+        return "FRF"
+    return None
+
+
+def _to_decimal(number: str) -> Decimal:
+    text = number.replace("\u00a0", " ")
+    if "," in text:
+        whole, _, frac = text.partition(",")
+        whole = re.sub(r"[ .]", "", whole)
+        return Decimal(f"{whole}.{frac.strip()}")
+    return Decimal(re.sub(r"[ .]", "", text))
+
+
+def to_eur(amount: Decimal, currency: str) -> Decimal:
+    """The amount in euros at the fixed parities, rounded half-up to the cent."""
+    if currency == "EUR":
+        value = amount
+    elif currency == "FRF":
+        value = amount / FRF_PER_EUR
+    elif currency == "XOF":
+        value = amount / XOF_PER_EUR
+    else:
+        raise ValueError(f"Unknown currency: {currency}")
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _problem(line: int, kind: str, message: str, value: str) -> ReportItem:
+    return ReportItem(line=line, kind=kind, message=message, value=value, field="budget")
+
+
+def parse_amounts(
+    text: str | None, line: int = 0, default_currency: str | None = None
+) -> tuple[list[Amount], list[ReportItem]]:
+    """The amounts printed in a budget cell, and the problems met reading it."""
+    if not text or not text.strip():
+        return [], []
+    flat = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    matches = list(AMOUNT_RE.finditer(flat))
+    # (match, currency, value) of the numbers that are not years or range bounds
+    found: list[list] = []
+    problems: list[ReportItem] = []
+    for index, match in enumerate(matches):
+        before = flat[: match.start()]
+        number = match.group("num")
+        currency = _currency_of(match.group("cur"))
+        if match.group("cur") and match.group("cur").lower() == "kf":
+            # "460 kF": thousands of francs
+            value = _to_decimal(number) * 1000
+        else:
+            value = _to_decimal(number)
+        if match.group("mult"):
+            value = (value * 1_000_000).normalize().quantize(Decimal(1))
+        if currency is None:
+            if (
+                re.fullmatch(r"\d{4}", number)
+                and YEAR_MIN <= int(number) <= YEAR_MAX
+                and (YEAR_CONTEXT_RE.search(before) or not found)
+                and not re.match(r"\s*(?:/\s*an|€)", flat[match.end() :])
+            ):
+                continue  # a year ("sur l'exercice 2000", "(2003 à 2006)")
+            if re.match(r"\s*/\s*\d", flat[match.end() :]) or before.endswith("/"):
+                continue  # the "1/3" of "1/3=8155€"
+            if re.match(r"\s*(?:ans?|mois|sem|pers|puits|classes?|%)\b", flat[match.end() :]):
+                continue  # a duration or a count, not money
+        found.append([match, currency, value, index])
+    if not found and re.search(r"\d", flat) is None:
+        problems.append(
+            _problem(line, "unreadable-amount", "Budget non chiffré : montant à saisir", flat)
+        )
+        return [], problems
+
+    # Currency shared through "et"/"," ("5967 et 6990€"); ranges share it too but are refused.
+    for i in range(len(found) - 1, -1, -1):
+        item = found[i]
+        if item[1] is None and i + 1 < len(found):
+            nxt = found[i + 1]
+            between = flat[item[0].end() : nxt[0].start()]
+            between = re.sub(r"\b(?:en|pour)\s+\d{4}\b", "", between)
+            if nxt[1] and (LIST_JOIN_RE.match(between) or RANGE_JOIN_RE.match(between)):
+                item[1] = nxt[1]
+        if item[1] is None and i > 0:
+            prev = found[i - 1]
+            between = flat[prev[0].end() : item[0].start()]
+            if prev[1] and re.fullmatch(r"\s*(?:en \d{4}\s*)?(?:et|,)\s*", between):
+                item[1] = prev[1]
+
+    amounts: list[Amount] = []
+    skip: set[int] = set()
+    for i, (match, currency, value, _index) in enumerate(found):
+        if i in skip:
+            continue
+        before = flat[: match.start()]
+        after = flat[match.end() :]
+        printed = match.group(0).strip()
+        # ranges: "De 10 à 42000Ff", "3000 à 8580€ l'une"
+        joint = flat[match.end() : found[i + 1][0].start()] if i + 1 < len(found) else ""
+        if i + 1 < len(found) and (
+            RANGE_JOIN_RE.match(joint)
+            or (re.search(r"\bentre\s+$", before, re.IGNORECASE) and LIST_JOIN_RE.match(joint))
+        ):
+            end = found[i + 1][0]
+            problems.append(
+                _problem(
+                    line,
+                    "ambiguous-amount",
+                    "Fourchette de montants : montant à préciser",
+                    flat[match.start() : end.end()].strip(),
+                )
+            )
+            skip.add(i + 1)
+            continue
+        if RANGE_BEFORE_RE.search(before) and currency is None:
+            continue
+        if currency is None:
+            if default_currency:
+                currency = default_currency
+                problems.append(
+                    _problem(
+                        line,
+                        "assumed-currency",
+                        "Montant sans devise : euros retenus d'après l'en-tête du tableau",
+                        printed,
+                    )
+                )
+            else:
+                problems.append(
+                    _problem(line, "ambiguous-amount", "Montant sans devise : non retenu", printed)
+                )
+                continue
+        else:
+            cur = (match.group("cur") or "").lower()
+            if cur == "\ufffd":
+                problems.append(
+                    _problem(
+                        line,
+                        "assumed-currency",
+                        "Symbole monétaire illisible (�) : euros retenus",
+                        printed,
+                    )
+                )
+            elif currency == "FRF" and "franc" in cur:
+                problems.append(
+                    _problem(
+                        line,
+                        "assumed-currency",
+                        "« francs » sans précision : francs français retenus",
+                        printed,
+                    )
+                )
+        if re.search(r"=\s*$", before) and re.search(r"\d\s*/\s*\d+\s*=\s*$", before):
+            problems.append(
+                _problem(
+                    line,
+                    "ambiguous-amount",
+                    "Montant présenté comme une fraction : seul le montant après « = » est retenu",
+                    flat[max(0, before.rfind(" ") + 1) : match.end()].strip(),
+                )
+            )
+        year = None
+        year_match = YEAR_AFTER_RE.match(after)
+        if year_match:
+            year = int(year_match.group(1) or year_match.group(2))
+        amounts.append(
+            Amount(
+                amount=value,
+                currency=currency,
+                as_printed=printed,
+                year=year,
+                is_total=bool(TOTAL_RE.search(before)),
+            )
+        )
+    if not amounts and not problems:
+        problems.append(
+            _problem(line, "unreadable-amount", "Budget illisible : montant à saisir", flat)
+        )
+    elif re.search(r"\bqq\b|\bquelques\b", flat, re.IGNORECASE):
+        problems.append(
+            _problem(line, "unreadable-amount", "Montant non chiffré (« qq ») ignoré", flat)
+        )
+    return amounts, problems
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(?<!\b\d/)(?<!\b\d\d/)(19[5-9]\d|20[0-3]\d)(?!\d)")
+_SHORT_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{2})\b")
+_LIST_TAIL_RE = re.compile(r"(?<=,)\s*(\d{2})\b(?![/\d])")
+_OPEN_START_RE = re.compile(r"^\W*(?:depuis|à partir de|a partir de|dès|des)\b", re.IGNORECASE)
+
+
+def parse_years(text: str | None) -> tuple[int | None, int | None]:
+    """Start and end year of a printed period; (None, None) when it prints no plausible year.
+
+    "Depuis 1996" has no end: (1996, None). Two-digit years are read in a list after a full
+    year ("1988,2002, 03, 04") and in dd/mm/yy dates ("Du 03/02/07").
+    """
+    if not text:
+        return None, None
+    years: list[int] = []
+    for match in _YEAR_RE.finditer(text):
+        years.append(int(match.group(1)))
+    for match in _SHORT_DATE_RE.finditer(text):
+        years.append(2000 + int(match.group(1)))
+    if years:
+        for match in _LIST_TAIL_RE.finditer(text):
+            prior = [y for y in years if True]
+            century = (max(prior) // 100) * 100
+            candidate = century + int(match.group(1))
+            if candidate >= min(prior) and YEAR_MIN <= candidate <= YEAR_MAX:
+                years.append(candidate)
+    years = [y for y in years if YEAR_MIN <= y <= YEAR_MAX]
+    if not years:
+        return None, None
+    start, end = min(years), max(years)
+    if start == end and _OPEN_START_RE.search(text):
+        return start, None
+    return start, end

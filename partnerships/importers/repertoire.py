@@ -1,0 +1,859 @@
+"""Assembly of the répertoire: parsed records -> fixture objects, with one report.
+
+Pure like the parsers: it reads the sources and returns the fixtures as Python objects (Django's
+serialization format, natural keys, deterministic order). The same collectivity or pair met in
+several places of the répertoire (fiche, summary table, "non renseignés" list, Annexe 1) becomes
+one record; what cannot be placed goes into the report with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import actions as actions_parser
+from . import amounts as amounts_parser
+from . import lists, places
+from .fiches import parse_fiches
+from .records import CollectivityRef, FicheRecord, ListedPair, ReportItem
+from .text import collapse, fold, read_lines
+
+REPERTOIRE_FILE = "cuf-repertoire-franco-malien-2008.txt"
+SOURCE_SLUG = "cuf-repertoire-2008"
+SOURCES = [
+    # slug, title, publisher, year, file
+    (
+        SOURCE_SLUG,
+        "Répertoire des partenariats de coopération décentralisée franco-maliens (2008)",
+        "Cités Unies France",
+        2008,
+        REPERTOIRE_FILE,
+    ),
+]
+
+FORMALISATION_KINDS = [
+    ("convention", r"convention"),
+    ("protocole", r"protocole"),
+    ("charte", r"charte"),
+    ("accord", r"accord"),
+    ("jumelage", r"jumelage|serment"),
+    ("deliberation", r"d[ée]lib[ée]ration"),
+]
+SECTION_RE = re.compile(
+    r"\s*(Partenariats de coopération décentralisée non renseignés"
+    r"|Autres types de partenariats|Annexe 1)"
+)
+YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?!\d)")
+POPULATION_RE = re.compile(r"\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)|\d+")
+
+
+class RepertoireFormatError(ValueError):
+    """The source does not have the répertoire's structure: the import stops, nothing is written."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(f"ligne {line} : {message}")
+        self.line = line
+
+
+@dataclass
+class CollectivityDraft:
+    country: str
+    key: str
+    line: int
+    printings: list[str] = field(default_factory=list)
+    name_as_printed: str = ""
+    kind: str = ""
+    population: int | None = None
+    population_as_printed: str = ""
+    location_as_printed: str = ""
+    department: str = ""
+    department_code: str = ""
+    french_region: str = ""
+    malian_region: str | None = None
+    cercle: str = ""
+    website: str = ""
+    slug: str = ""
+
+    def add_printing(self, name: str):
+        name = collapse(name) or ""
+        if name and name not in self.printings:
+            self.printings.append(name)
+
+
+@dataclass
+class PartnershipDraft:
+    slug: str
+    status: str
+    title: str
+    line: int
+    french: list[CollectivityDraft] = field(default_factory=list)
+    malian: list[CollectivityDraft] = field(default_factory=list)
+    fiche: FicheRecord | None = None
+    domains: set[str] = field(default_factory=set)
+    mentions: list[dict] = field(default_factory=list)
+    actions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    fixtures: dict[str, list[dict]]
+    report: list[ReportItem]
+    stats: dict[str, int]
+
+
+LEVEL_WORDS_RE = re.compile(
+    r"\b(assemblee regionale|conseil communal|commune rurale|commune|cercle|region|district|mairie)"
+    r"( de| du| d)?\b"
+)
+
+
+def core_key(key: str) -> str:
+    """A matching key without the level words ("cercle de", "commune de"…), for loose matching."""
+    return re.sub(r"\s+", " ", LEVEL_WORDS_RE.sub(" ", key)).strip()
+
+
+def title_french_key(title: str) -> str:
+    """Matching key of the French side of a fiche's title ("Quimperlé / Commune de Nara")."""
+    return places.collectivity_key(title.split("/", 1)[0]) if title else ""
+
+
+def names_collectivity(listed_key: str, printed_key: str) -> bool:
+    """Whether a listed name designates a printed one: the same, or its leading words.
+
+    "Chaumont" designates the fiche "Chaumont-Association de Jumelage-Coopération / San".
+    """
+    return bool(listed_key) and (
+        printed_key == listed_key or printed_key.startswith(listed_key + " ")
+    )
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:100] or "sans-nom"
+
+
+def first_year(text: str | None) -> int | None:
+    match = YEAR_RE.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def formalisation_kind(text: str | None) -> str:
+    """The kind of document named first in the formalisation answer ("" when none is named)."""
+    folded = fold(text or "")
+    found = [
+        (match.start(), kind)
+        for kind, pattern in FORMALISATION_KINDS
+        if (match := re.search(pattern, folded))
+    ]
+    return min(found)[1] if found else ""
+
+
+def parse_population(text: str | None) -> int | None:
+    match = POPULATION_RE.search(text or "")
+    if not match:
+        return None
+    return int(re.sub(r"\D", "", match.group(0)))
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class Registry:
+    """The collectivities met so far, one per (country, matching key)."""
+
+    def __init__(self):
+        self.drafts: dict[tuple[str, str], CollectivityDraft] = {}
+
+    def get(self, country: str, name: str) -> CollectivityDraft | None:
+        return self.drafts.get((country, places.collectivity_key(name)))
+
+    def add(self, country: str, name: str, line: int) -> CollectivityDraft:
+        key = places.collectivity_key(name)
+        draft = self.drafts.get((country, key))
+        if draft is None:
+            draft = CollectivityDraft(
+                country=country, key=key, line=line, name_as_printed=collapse(name) or ""
+            )
+            self.drafts[(country, key)] = draft
+        draft.add_printing(name)
+        return draft
+
+
+class Assembler:
+    def __init__(self, sources_dir: Path):
+        self.sources_dir = Path(sources_dir)
+        self.report: list[ReportItem] = []
+        self.registry = Registry()
+        self.partnerships: list[PartnershipDraft] = []
+        self.regions = read_csv(self.sources_dir / "malian_regions.csv")
+        self.domains = read_csv(self.sources_dir / "domains.csv")
+        self.domain_label_rows = {
+            fold(row["label"]): row for row in read_csv(self.sources_dir / "domain_labels.csv")
+        }
+        self.domain_labels = {key: row["domain"] for key, row in self.domain_label_rows.items()}
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def run(self) -> Dataset:
+        path = self.sources_dir / REPERTOIRE_FILE
+        try:
+            lines = read_lines(path)
+        except UnicodeDecodeError as error:
+            # Report the line of the first undecodable byte, as a text editor would show it.
+            raw = path.read_bytes()
+            line = raw[: error.start].count(b"\n") + 1
+            raise RepertoireFormatError(line, "le fichier n'est pas du texte UTF-8") from error
+        self.check_structure(lines)
+        # Where each fiche ends: at the next fiche or at the next section of the répertoire.
+        self.boundaries = sorted(
+            [n for n, t in lines if "Date de mise à jour" in t]
+            + [n for n, t in lines if SECTION_RE.match(t)]
+            + [len(lines) + 1]
+        )
+        fiches, report = parse_fiches(lines)
+        self.report += report
+        summary, report = lists.parse_summary_table(lines)
+        self.report += report
+        unlisted, report = lists.parse_unlisted(lines)
+        self.report += report
+        annex, report = lists.parse_annex(lines)
+        self.report += report
+
+        for fiche in fiches:
+            self.add_fiche(fiche)
+        self.annex_regions = {}
+        for pair in annex:
+            self.add_listed(pair, from_annex=True)
+        for pair in unlisted:
+            self.add_listed(pair, from_annex=False)
+        self.tag_from_summary(summary)
+        self.finish_collectivities()
+        return self.dataset(fiches, summary)
+
+    def check_structure(self, lines):
+        """Stop on a file that is not the répertoire, naming the line where it goes wrong."""
+        dates = [number for number, text in lines if "Date de mise à jour" in text]
+        if not dates:
+            raise RepertoireFormatError(
+                len(lines) or 1, "aucune fiche (« Date de mise à jour ») trouvée"
+            )
+        for number, text in lines:
+            if "Date de mise à jour" in text and not re.search(r"\d{1,2}/\d{1,2}/\d{4}", text):
+                raise RepertoireFormatError(
+                    number, f"date de mise à jour illisible : « {text.strip()} »"
+                )
+        for heading in ("non renseignés", "Autres types de partenariats", "Annexe 1"):
+            if not any(heading in text for _, text in lines):
+                raise RepertoireFormatError(len(lines), f"section « {heading} » introuvable")
+
+    # -- fiches ----------------------------------------------------------------------------
+
+    def add_fiche(self, fiche: FicheRecord):
+        draft = PartnershipDraft(
+            slug="",
+            status=fiche.status,
+            title=collapse(fiche.title) or "",
+            line=fiche.line,
+            fiche=fiche,
+        )
+        records, report = actions_parser.parse_actions_table(fiche.actions_lines)
+        self.report += report
+        # Bare numbers are euros only where the table's budget header says so.
+        currency = "EUR" if actions_parser.table_is_in_euros(fiche.actions_lines) else None
+        draft.actions = []
+        for record in records:
+            domains = self.map_domains(record)
+            amounts = self.amounts(record.budget_as_printed, record.line, "budget", currency)
+            draft.actions.append({"record": record, "domains": domains, "amounts": amounts})
+            draft.domains.update(domains)
+        for ref in fiche.french:
+            draft.french.append(self.add_ref(ref, fiche))
+        for ref in fiche.malian:
+            draft.malian.append(self.add_ref(ref, fiche))
+        # A collectivity's web site is the one given by its executive's block, when it is alone
+        # on its side (a group's site would belong to the group's leader only).
+        for side, members in (("FR", draft.french), ("ML", draft.malian)):
+            if len(members) == 1:
+                sites = [
+                    c.website
+                    for c in fiche.contacts
+                    if c.side == side and c.role == "executive" and c.website
+                ]
+                if sites and not members[0].website:
+                    members[0].website = sites[0]
+        self.partnerships.append(draft)
+
+    def add_ref(self, ref: CollectivityRef, fiche: FicheRecord) -> CollectivityDraft:
+        draft = self.registry.add(ref.side, ref.name_as_printed, ref.line)
+        alone = len(fiche.french if ref.side == "FR" else fiche.malian) == 1
+        if ref.population_as_printed and not draft.population_as_printed:
+            draft.population_as_printed = ref.population_as_printed
+            # A population printed for a group of partners is the group's, not each one's.
+            if alone:
+                draft.population = parse_population(ref.population_as_printed)
+                if draft.population is None:
+                    self.note(
+                        ref.line,
+                        "unreadable-population",
+                        "Population illisible",
+                        ref.population_as_printed,
+                        "population",
+                    )
+        if ref.location_as_printed and not draft.location_as_printed:
+            draft.location_as_printed = ref.location_as_printed
+        if ref.side == "FR":
+            self.place_french(draft, ref.location_as_printed)
+        else:
+            region, cercle = places.resolve_malian_region(
+                ref.location_as_printed if alone else None,
+                ref.name_as_printed,
+                fiche.title if alone else None,
+            )
+            if region is None and not alone:
+                region, cercle = places.resolve_malian_region(ref.location_as_printed)
+                cercle = None
+            if region and not draft.malian_region:
+                draft.malian_region = region
+            if cercle and not draft.cercle:
+                draft.cercle = cercle
+        return draft
+
+    def place_french(self, draft: CollectivityDraft, text: str | None):
+        if not text or draft.department:
+            return
+        department = lists.match_department(text)
+        if department:
+            draft.department = department["name"]
+            draft.department_code = department["code"]
+            draft.french_region = department["region"]
+        elif not draft.french_region:
+            region_2008 = lists.match_region_2008(text)
+            if region_2008:
+                draft.french_region = self.current_region(region_2008)
+
+    def current_region(self, region_2008: str) -> str:
+        for row in lists.load_departments():
+            if row["region_2008"] == region_2008:
+                return row["region"]
+        return ""
+
+    # -- listed pairs (Annexe 1 and "non renseignés") ----------------------------------------
+
+    def find_fiche(self, pair: ListedPair, french_key: str, malian_keys: list[str]):
+        """The fiche a listed pair designates, if any: same French and same Malian partners."""
+
+        def french_matches(draft):
+            keys = {c.key for c in draft.french}
+            if french_key in keys or names_collectivity(french_key, title_french_key(draft.title)):
+                return True
+            # "La Rochette Pontcharra" names two of the fiche's French partners at once.
+            return any(re.search(rf"\b{re.escape(k)}\b", french_key) for k in keys if k)
+
+        def malian_matches(draft, loose):
+            keys = {c.key for c in draft.malian}
+            if all(k in keys for k in malian_keys):
+                return True
+            if loose:
+                cores = {core_key(k) for k in keys}
+                return all(core_key(k) in cores for k in malian_keys)
+            return False
+
+        candidates = [d for d in self.partnerships if d.fiche is not None and french_matches(d)]
+        for loose in (False, True):
+            found = [d for d in candidates if malian_matches(d, loose)]
+            if found:
+                return found[0]
+        # A fiche that prints no Malian partner (Bron) is the pair Annexe 1 gives it.
+        alone = [d for d in candidates if not d.malian]
+        return alone[0] if len(alone) == 1 else None
+
+    def add_listed(self, pair: ListedPair, from_annex: bool):
+        french_key = places.collectivity_key(pair.french_as_printed)
+        malian_names = (
+            places.split_partners(pair.malian_as_printed) if pair.malian_as_printed else []
+        )
+        malian_keys = [places.collectivity_key(n) for n in malian_names]
+        region = None
+        if pair.region_heading:
+            region, _ = places.resolve_malian_region(pair.region_heading)
+        draft = self.find_fiche(pair, french_key, malian_keys)
+        if draft is None:
+            draft = next(
+                (
+                    d
+                    for d in self.partnerships
+                    if d.fiche is None
+                    and {c.key for c in d.french} == {french_key}
+                    and {c.key for c in d.malian} == set(malian_keys)
+                ),
+                None,
+            )
+        if draft is None:
+            if not malian_names:
+                self.note(
+                    pair.line,
+                    "missing-partner",
+                    "Partenaire malien absent de la liste",
+                    pair.french_as_printed,
+                )
+            french = self.registry.add("FR", pair.french_as_printed, pair.line)
+            malian = [self.registry.add("ML", name, pair.line) for name in malian_names]
+            title = " / ".join(
+                [pair.french_as_printed.strip(), collapse(pair.malian_as_printed) or "?"]
+            )
+            draft = PartnershipDraft(
+                slug="",
+                status="listed",
+                title=collapse(title) or "",
+                line=pair.line,
+                french=[french],
+                malian=malian,
+            )
+            self.partnerships.append(draft)
+        else:
+            if not draft.malian and malian_names:
+                draft.malian = [self.registry.add("ML", name, pair.line) for name in malian_names]
+                self.note(
+                    pair.line,
+                    "partner-from-list",
+                    "Partenaire malien absent de la fiche, ajouté d'après la liste",
+                    pair.malian_as_printed,
+                    "malian_partners",
+                )
+            for name in [pair.french_as_printed]:
+                existing = self.registry.get("FR", name)
+                if existing:
+                    existing.add_printing(name)
+            for name in malian_names:
+                existing = self.registry.get("ML", name)
+                if existing:
+                    existing.add_printing(name)
+        draft.mentions.append(
+            {
+                "list": "annex" if from_annex else "unlisted",
+                "line": pair.line,
+                "french": pair.french_as_printed,
+                "malian": pair.malian_as_printed or None,
+            }
+        )
+        # Annexe 1 tells each pair's Malian region and French département.
+        if from_annex:
+            for member in draft.french:
+                if pair.department_as_printed and (
+                    member.key == french_key or len(draft.french) == 1
+                ):
+                    self.place_french(member, pair.department_as_printed)
+            if region:
+                for member in draft.malian:
+                    if not member.malian_region:
+                        member.malian_region = region
+
+    # -- domains ---------------------------------------------------------------------------
+
+    def map_domains(self, record) -> list[str]:
+        """The domains of an action row: its label's domain, then any other the label names."""
+        if not record.domain_as_printed:
+            return []
+        slug = actions_parser.map_domain(record.domain_as_printed, self.domain_labels)
+        if not slug:
+            self.note(
+                record.line,
+                "unmapped-domain",
+                "Libellé de domaine non rattaché à un domaine",
+                record.domain_as_printed,
+                "domain",
+            )
+            return []
+        row = self.domain_label_rows.get(fold(record.domain_as_printed), {})
+        also = [s for s in (row.get("also") or "").split("|") if s and s != slug]
+        return [slug, *also]
+
+    def tag_from_summary(self, summary):
+        """The summary table lists French collectivities under domains: tag their partnerships.
+
+        A collectivity with several fiches is tagged on the fiches whose actions are in that
+        domain; when none is, on all of them, and the report says the tag was ambiguous.
+        """
+        self.summary_domains: dict[str, list[str]] = {}
+        slugs = {fold(row["printed_heading"]): row["slug"] for row in self.domains}
+        for heading in summary:
+            slug = slugs.get(fold(heading.name_as_printed))
+            if slug is None:
+                self.note(
+                    heading.line,
+                    "unknown-domain-heading",
+                    "Domaine du tableau récapitulatif inconnu",
+                    heading.name_as_printed,
+                )
+                continue
+            for name in heading.collectivities_as_printed:
+                key = places.collectivity_key(name)
+                drafts = [
+                    d
+                    for d in self.partnerships
+                    if d.fiche is not None
+                    and (
+                        key in {c.key for c in d.french}
+                        or names_collectivity(key, title_french_key(d.title))
+                    )
+                ]
+                if not drafts:
+                    # Named in the table but without a fiche: its one known pair, if unique.
+                    listed = [d for d in self.partnerships if key in {c.key for c in d.french}]
+                    drafts = listed if len(listed) == 1 else []
+                if not drafts:
+                    self.note(
+                        heading.line,
+                        "unmatched-summary-name",
+                        "Collectivité du tableau récapitulatif sans fiche correspondante",
+                        name,
+                    )
+                    continue
+                for member in drafts[0].french:
+                    if member.key == key:
+                        member.add_printing(name)
+                with_domain = [d for d in drafts if slug in self.action_domains(d)]
+                if len(drafts) > 1 and not with_domain:
+                    self.note(
+                        heading.line,
+                        "ambiguous-summary-tag",
+                        "Collectivité à plusieurs fiches : domaine attribué à toutes",
+                        f"{name} → {heading.name_as_printed}",
+                    )
+                for draft in with_domain or drafts:
+                    draft.domains.add(slug)
+
+    def action_domains(self, draft: PartnershipDraft) -> set[str]:
+        return {slug for action in draft.actions for slug in action["domains"]}
+
+    # -- collectivities --------------------------------------------------------------------
+
+    def finish_collectivities(self):
+        used: set[str] = set()
+        for draft in sorted(
+            self.registry.drafts.values(), key=lambda d: (d.line, d.country, d.key)
+        ):
+            draft.name = places.canonical_name(
+                draft.name_as_printed, draft.country, draft.printings
+            )
+            draft.kind = places.guess_kind(draft.name_as_printed, draft.country)
+            slug = slugify(draft.name)
+            if slug in used:
+                slug = f"{slug}-{draft.country.lower()}"
+            n = 2
+            base = slug
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            draft.slug = slug
+            if draft.country == "ML" and not draft.malian_region:
+                # A name that is a cercle or a region ("Kidal", "Région de Koulikoro") tells it.
+                region, cercle = places.resolve_malian_region(*draft.printings)
+                draft.malian_region = region
+                draft.cercle = draft.cercle or cercle or ""
+            if draft.country == "ML" and not draft.malian_region:
+                self.note(
+                    draft.line,
+                    "unresolved-region",
+                    "Région malienne non déterminée",
+                    draft.name_as_printed,
+                    "malian_region",
+                )
+
+    # -- output ----------------------------------------------------------------------------
+
+    def note(self, line, kind, message, value="", field=""):
+        self.report.append(
+            ReportItem(line=line, kind=kind, message=message, value=value or "", field=field)
+        )
+
+    def dataset(self, fiches, summary) -> Dataset:
+        source = [SOURCE_SLUG]
+        fixtures: dict[str, list[dict]] = {}
+        fixtures["sources.json"] = [
+            obj(
+                "sourcedocument",
+                slug=slug,
+                title=title,
+                publisher=publisher,
+                year=year,
+                filename=filename,
+            )
+            for slug, title, publisher, year, filename in SOURCES
+        ]
+        fixtures["regions.json"] = [
+            obj(
+                "malianregion",
+                slug=row["slug"],
+                number=int(row["number"]),
+                name=row["name"],
+                capital=row["capital"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+            )
+            for row in self.regions
+        ]
+        domain_objects = [
+            obj(
+                "domain",
+                slug=row["slug"],
+                position=int(row["position"]),
+                name=row["name"],
+                name_en=row["name_en"],
+                name_as_printed=row["printed_heading"],
+            )
+            for row in self.domains
+        ]
+        slugs = {fold(row["printed_heading"]): row["slug"] for row in self.domains}
+        for heading in summary:
+            slug = slugs.get(fold(heading.name_as_printed))
+            if slug:
+                domain_objects += [
+                    obj("subtheme", domain=[slug], position=n, name=name)
+                    for n, name in enumerate(heading.subthemes, start=1)
+                ]
+        domain_objects += [
+            obj(
+                "domainlabel",
+                key=key,
+                label=label["label"],
+                domain=[label["domain"]] if label["domain"] else None,
+                note=label.get("note", ""),
+            )
+            for key, label in sorted(self.domain_label_rows.items())
+        ]
+        fixtures["domains.json"] = domain_objects
+
+        drafts = sorted(self.registry.drafts.values(), key=lambda d: d.slug)
+        fixtures["collectivities.json"] = [
+            obj(
+                "collectivity",
+                slug=d.slug,
+                country=d.country,
+                kind=d.kind,
+                name=d.name,
+                name_as_printed=d.name_as_printed,
+                aliases=[p for p in d.printings if p != d.name],
+                population=d.population,
+                population_as_printed=d.population_as_printed,
+                location_as_printed=d.location_as_printed,
+                department=d.department,
+                department_code=d.department_code,
+                french_region=d.french_region,
+                malian_region=[d.malian_region] if d.malian_region else None,
+                cercle=d.cercle,
+                website=d.website,
+                source=source,
+                source_line=d.line,
+            )
+            for d in drafts
+        ]
+
+        self.assign_slugs()
+        partnerships, members, contacts, action_objects, budgets = [], [], [], [], []
+        for draft in sorted(self.partnerships, key=lambda d: d.slug):
+            fiche = draft.fiche
+            fields = dict(
+                slug=draft.slug,
+                status=draft.status,
+                title=draft.title,
+                source=source,
+                source_line=draft.line if fiche else min(m["line"] for m in draft.mentions),
+                source_page=fiche.page if fiche else None,
+                domains=[[slug] for slug in sorted(draft.domains)],
+                mentions=sorted(draft.mentions, key=lambda m: (m["line"], m["french"])),
+            )
+            if fiche:
+                fields.update(
+                    updated_on=fiche.updated_on.isoformat() if fiche.updated_on else None,
+                    contacts_start=fiche.contacts_start or "",
+                    contacts_start_year=first_year(fiche.contacts_start),
+                    formalisation=fiche.formalisation or "",
+                    formalisation_year=first_year(fiche.formalisation),
+                    formalisation_kind=formalisation_kind(fiche.formalisation),
+                    budget_cd_as_printed=fiche.budget_cd or "",
+                    budget_ri_as_printed=fiche.budget_ri or "",
+                    technical_partners=fiche.technical_partners or "",
+                    financial_partners=fiche.financial_partners or "",
+                    motivations_french=fiche.motivations_french or "",
+                    motivations_malian=fiche.motivations_malian or "",
+                    presentation=fiche.presentation or "",
+                    actions_as_printed=actions_parser.actions_as_printed(fiche.actions_lines) or "",
+                    perspectives=fiche.perspectives or "",
+                    documents=fiche.documents or "",
+                )
+            partnerships.append(obj("partnership", **fields))
+            for side, group in (("FR", draft.french), ("ML", draft.malian)):
+                for position, member in enumerate(group, start=1):
+                    members.append(
+                        obj(
+                            "partnershipmember",
+                            partnership=[draft.slug],
+                            collectivity=[member.slug],
+                            side=side,
+                            position=position,
+                        )
+                    )
+            if not fiche:
+                continue
+            for position, contact in enumerate(fiche.contacts, start=1):
+                contacts.append(
+                    obj(
+                        "contact",
+                        partnership=[draft.slug],
+                        position=position,
+                        side=contact.side,
+                        role=contact.role,
+                        label=contact.label or "",
+                        name=contact.name or "",
+                        function=contact.function or "",
+                        address=contact.address or "",
+                        phone=contact.phone or "",
+                        fax=contact.fax or "",
+                        email=contact.email or "",
+                        website=contact.website or "",
+                        source_line=contact.line,
+                    )
+                )
+            budget_position = 0
+            for kind, text, name in (
+                ("cd_annual", fiche.budget_cd, "budget_cd"),
+                ("ri_annual", fiche.budget_ri, "budget_ri"),
+            ):
+                for amount in self.amounts(text, fiche.field_lines.get(name, fiche.line), name):
+                    budget_position += 1
+                    budgets.append(
+                        budget_obj(
+                            draft.slug,
+                            budget_position,
+                            kind,
+                            amount,
+                            None,
+                            fiche.field_lines.get(name, fiche.line),
+                        )
+                    )
+            for position, action in enumerate(draft.actions, start=1):
+                record = action["record"]
+                action_objects.append(
+                    obj(
+                        "action",
+                        partnership=[draft.slug],
+                        position=position,
+                        domain=[action["domains"][0]] if action["domains"] else None,
+                        domain_as_printed=record.domain_as_printed or "",
+                        description=record.description or "",
+                        period_as_printed=record.period_as_printed or "",
+                        start_year=record.start_year,
+                        end_year=record.end_year,
+                        budget_as_printed=record.budget_as_printed or "",
+                        source_line=record.line,
+                    )
+                )
+                for amount in action["amounts"]:
+                    budget_position += 1
+                    budgets.append(
+                        budget_obj(
+                            draft.slug,
+                            budget_position,
+                            "total" if amount.is_total else "action",
+                            amount,
+                            [draft.slug, position],
+                            record.line,
+                        )
+                    )
+        fixtures["partnerships.json"] = partnerships + members
+        fixtures["contacts.json"] = contacts
+        fixtures["actions.json"] = action_objects + budgets
+        fixtures["review.json"] = self.review_objects()
+        stats = {
+            "fiches": len(fiches),
+            "documented": sum(1 for d in self.partnerships if d.status == "documented"),
+            "listed": sum(1 for d in self.partnerships if d.status == "listed"),
+            "other": sum(1 for d in self.partnerships if d.status == "other"),
+            "collectivities": len(drafts),
+            "contacts": len(contacts),
+            "actions": len(action_objects),
+            "budgets": len(budgets),
+            "report": len(self.report),
+        }
+        return Dataset(fixtures=fixtures, report=self.report, stats=stats)
+
+    def assign_slugs(self):
+        used: set[str] = set()
+        for draft in self.partnerships:
+            base = slugify(draft.title)
+            slug, n = base, 2
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            draft.slug = slug
+
+    def amounts(self, text, line, field_name="", default_currency=None):
+        found, problems = amounts_parser.parse_amounts(
+            text, line=line, default_currency=default_currency
+        )
+        for problem in problems:
+            problem.field = problem.field or field_name
+        self.report += problems
+        return found
+
+    def review_objects(self) -> list[dict]:
+        """The report as review items, each tied to the fiche whose lines contain it."""
+        spans = sorted((d.line, d) for d in self.partnerships if d.fiche)
+        starts = [line for line, _ in spans]
+        objects, seen = [], defaultdict(int)
+        for item in sorted(self.report, key=lambda i: (i.line, i.kind, i.field, i.value)):
+            seen[(item.kind, item.line)] += 1
+            key = f"{SOURCE_SLUG}:{item.line}:{item.kind}:{seen[(item.kind, item.line)]}"
+            index = bisect_right(starts, item.line) - 1
+            owner = (
+                spans[index][1] if index >= 0 and item.line < self.fiche_end(spans, index) else None
+            )
+            objects.append(
+                obj(
+                    "reviewitem",
+                    key=key,
+                    source=[SOURCE_SLUG],
+                    line=item.line,
+                    kind=item.kind,
+                    message=item.message[:300],
+                    value=item.value or "",
+                    field=item.field or "",
+                    partnership=[owner.slug] if owner else None,
+                    resolved_at=None,
+                )
+            )
+        return objects
+
+    def fiche_end(self, spans, index) -> int:
+        start = spans[index][0]
+        return next(b for b in self.boundaries if b > start)
+
+
+def obj(model: str, **fields) -> dict:
+    return {"model": f"partnerships.{model}", "fields": fields}
+
+
+def budget_obj(slug, position, kind, amount, action, line) -> dict:
+    return obj(
+        "budget",
+        partnership=[slug],
+        action=action,
+        position=position,
+        kind=kind,
+        amount=str(amount.amount),
+        currency=amount.currency,
+        amount_eur=str(amounts_parser.to_eur(amount.amount, amount.currency)),
+        year=amount.year,
+        as_printed=amount.as_printed,
+        source_line=line,
+    )
+
+
+def build(sources_dir: Path) -> Dataset:
+    return Assembler(sources_dir).run()

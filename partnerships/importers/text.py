@@ -1,0 +1,94 @@
+"""Text helpers shared by the parsers: reading numbered lines, page footers, cleaning answers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .records import Line
+
+FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.*?(\d+)\s*/\s*(\d+)")
+# Bullet glyphs the PDF extraction leaves at the start of list items (private-use and symbol
+# characters come from Wingdings bullets).
+BULLET_RE = re.compile(r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s)")
+# A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
+PARAGRAPH_END_RE = re.compile(r"[.:;!?)»…]$")
+_WS_RE = re.compile(r"\s+")
+
+
+def read_lines(path: str | Path) -> list[Line]:
+    """The file as (line number, text) pairs, numbered from 1, newline removed."""
+    with open(path, encoding="utf-8") as handle:
+        return [(number, raw.rstrip("\n")) for number, raw in enumerate(handle, start=1)]
+
+
+def footer_page(text: str) -> int | None:
+    """The page number when ``text`` is a page footer ("… 2008 13/180"), else None."""
+    match = FOOTER_RE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def is_footer(text: str) -> bool:
+    return footer_page(text) is not None
+
+
+def collapse(text: str | None) -> str | None:
+    """Whitespace collapsed to single spaces; None for an empty answer."""
+    if text is None:
+        return None
+    text = _WS_RE.sub(" ", text).strip()
+    return text or None
+
+
+def clean_text(lines: list[str]) -> str | None:
+    """Join the lines of a printed answer into clean text.
+
+    Wrapped lines are joined with a space (or with nothing after a hyphen that ends a line in
+    the middle of a compound word: "Ile-de-" + "France"). A list item (a line opening with a
+    bullet) starts a new line, and so does a paragraph: a blank line after a finished sentence,
+    followed by a capital. The extraction also puts blank lines in the middle of sentences, so
+    any other blank line is a wrap, not a paragraph. Page footers are dropped. Returns None when
+    nothing is left: an empty answer is null, not "".
+    """
+    paragraphs: list[str] = []
+    current = ""
+    blank_before = False
+    for raw in lines:
+        if is_footer(raw):
+            continue
+        line = _WS_RE.sub(" ", raw.replace("\u00a0", " ")).strip()
+        if not line:
+            blank_before = bool(current)
+            continue
+        starts_paragraph = BULLET_RE.match(line) is not None or (
+            blank_before
+            and (line[0].isupper() or line[0].isdigit())
+            and PARAGRAPH_END_RE.search(current) is not None
+        )
+        if current and starts_paragraph:
+            paragraphs.append(current)
+            current = line
+        elif current and re.search(r"\w-$", current) and not current.endswith(" -"):
+            current += line
+        elif current:
+            current += " " + line
+        else:
+            current = line
+        blank_before = False
+    if current:
+        paragraphs.append(current)
+    text = "\n".join(p.strip() for p in paragraphs if p.strip())
+    return text or None
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free form used to compare names.
+
+    "Yélimané" and "Yelimane", "Ségou" and "SEGOU", "Saint-Denis" and "Saint Denis" fold alike.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe").lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.strip()

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+# Load order: every file only refers to rows of the files before it.
+FIXTURE_FILES = [
+    "sources.json",
+    "regions.json",
+    "domains.json",
+    "collectivities.json",
+    "partnerships.json",
+    "contacts.json",
+    "actions.json",
+    "review.json",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les fixtures (fixtures/*.json) dans la base. Relançable : les lignes sont "
+        "retrouvées par leur clé naturelle et mises à jour, jamais dupliquées."
+    )
+
+    def handle(self, *args, **options):
+        paths = [settings.FIXTURES_DIR / name for name in FIXTURE_FILES]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(
+                "Fixtures absentes : "
+                + ", ".join(missing)
+                + " (lancez manage.py import_repertoire)."
+            )
+        # One transaction: a fixture that fails to load leaves the database as it was.
+        with transaction.atomic():
+            call_command("loaddata", *map(str, paths), verbosity=options["verbosity"])
+        self.stdout.write(self.style.SUCCESS("Base alimentée depuis fixtures/."))

@@ -1,0 +1,144 @@
+"""Amounts and years of the répertoire's budget and date cells (pure, no database)."""
+
+from decimal import Decimal
+
+import pytest
+
+from partnerships.importers.amounts import parse_amounts, parse_years, to_eur
+
+
+def one(text, **kwargs):
+    amounts, problems = parse_amounts(text, line=7, **kwargs)
+    assert len(amounts) == 1, (text, amounts, problems)
+    return amounts[0], problems
+
+
+@pytest.mark.parametrize(
+    "text, amount, currency",
+    [
+        ("200 000 euros", Decimal("200000"), "EUR"),
+        ("220 000 Euros", Decimal("220000"), "EUR"),
+        ("78778€", Decimal("78778"), "EUR"),
+        ("39800€", Decimal("39800"), "EUR"),
+        ("30000Ff", Decimal("30000"), "FRF"),
+        ("978342Fcfa", Decimal("978342"), "XOF"),
+        ("5 000 FCFA", Decimal("5000"), "XOF"),
+        ("600 000 F CFA", Decimal("600000"), "XOF"),
+        ("18 000 €", Decimal("18000"), "EUR"),
+        ("1200 euros", Decimal("1200"), "EUR"),
+        ("157 700 E", Decimal("157700"), "EUR"),
+        ("45 millions de francs CFA", Decimal("45000000"), "XOF"),
+        ("25,5 millions de FcfA", Decimal("25500000"), "XOF"),
+        ("8 200,00 €", Decimal("8200.00"), "EUR"),
+        ("300.000 euros/an pour l'ensemble", Decimal("300000"), "EUR"),
+    ],
+)
+def test_amount_with_currency(text, amount, currency):
+    read, problems = one(text)
+    assert (read.amount, read.currency, read.is_total, read.year) == (amount, currency, False, None)
+    assert problems == []
+
+
+def test_totals_and_years():
+    read, _ = one("T : 234 879 €")
+    assert (read.amount, read.currency, read.is_total) == (Decimal("234879"), "EUR", True)
+    read, _ = one("total :146616€")
+    assert (read.amount, read.is_total) == (Decimal("146616"), True)
+    read, _ = one("38 112 € sur l'exercice 2000")
+    assert (read.amount, read.currency, read.year, read.is_total) == (
+        Decimal("38112"),
+        "EUR",
+        2000,
+        False,
+    )
+    assert read.as_printed == "38 112 €"
+
+
+def test_shared_currency_and_years_after_amounts():
+    amounts, _ = parse_amounts("5967 et 6990€")
+    assert [(a.amount, a.currency) for a in amounts] == [
+        (Decimal("5967"), "EUR"),
+        (Decimal("6990"), "EUR"),
+    ]
+    amounts, problems = parse_amounts("12 000 francs en 2001 et 12 000 en 2002", line=1721)
+    assert [(a.amount, a.currency, a.year) for a in amounts] == [
+        (Decimal("12000"), "FRF", 2001),
+        (Decimal("12000"), "FRF", 2002),
+    ]
+    assert [p.kind for p in problems] == ["assumed-currency"]
+    assert problems[0].line == 1721
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("De 10 à 42000Ff", "ambiguous-amount"),
+        ("3000 à 8580€ l'une", "ambiguous-amount"),
+        ("Entre 350 000 € et 400 000 € /an", "ambiguous-amount"),
+        ("dons+qq Ff", "unreadable-amount"),
+        ("Gratuit pour notre collectivité", "unreadable-amount"),
+        ("94562", "ambiguous-amount"),
+    ],
+)
+def test_unreadable_or_ambiguous_amounts_are_reported(text, kind):
+    amounts, problems = parse_amounts(text, line=453)
+    assert amounts == []
+    assert [p.kind for p in problems] == [kind]
+    assert problems[0].line == 453 and problems[0].message
+
+
+def test_fraction_keeps_the_amount_after_equals():
+    read, problems = one("1/3=8155€")
+    assert (read.amount, read.currency) == (Decimal("8155"), "EUR")
+    assert [p.kind for p in problems] == ["ambiguous-amount"]
+
+
+def test_bare_number_and_years_in_parentheses():
+    amounts, problems = parse_amounts("38 217 (2003 à 2006)")
+    assert amounts == []  # no currency: not read; the years are not amounts
+    assert [(p.kind, p.value) for p in problems] == [("ambiguous-amount", "38 217")]
+    read, problems = one("38 217 (2003 à 2006)", default_currency="EUR")
+    assert (read.amount, read.currency) == (Decimal("38217"), "EUR")
+    assert [p.kind for p in problems] == ["assumed-currency"]
+
+
+def test_replacement_character_is_read_as_euro():
+    read, problems = one("8004,27 \ufffd pour 2006")
+    assert (read.amount, read.currency, read.year) == (Decimal("8004.27"), "EUR", 2006)
+    assert [p.kind for p in problems] == ["assumed-currency"]
+
+
+def test_empty_budget():
+    assert parse_amounts(None) == ([], [])
+    assert parse_amounts("  ") == ([], [])
+
+
+def test_to_eur():
+    assert to_eur(Decimal("30000"), "FRF") == Decimal("4573.47")
+    assert to_eur(Decimal("978342"), "XOF") == Decimal("1491.47")
+    assert to_eur(Decimal("18000"), "EUR") == Decimal("18000.00")
+    with pytest.raises(ValueError):
+        to_eur(Decimal("1"), "USD")
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("De 1978 à 2000", (1978, 2000)),
+        ("1983-1984", (1983, 1984)),
+        ("1988,2002, 03, 04", (1988, 2004)),
+        ("Depuis la période scolaire 2004/2005 et 2005/2006", (2004, 2006)),
+        ("Juillet 2005", (2005, 2005)),
+        ("Entre1994 et 2005", (1994, 2005)),
+        ("prévu 06-2008", (2008, 2008)),
+        ("2000 à 2006", (2000, 2006)),
+        ("Depuis 1996", (1996, None)),
+        ("Du 03/02/07 au 21/03/07", (2007, 2007)),
+        ("du 3 au 14 octobre 2005", (2005, 2005)),
+        ("Chaque année", (None, None)),
+        ("En 1850 et 2099", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_parse_years(text, years):
+    assert parse_years(text) == years

@@ -1,0 +1,160 @@
+"""The assembled répertoire: counts, identities, and what must never leak into a field."""
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from django.conf import settings
+
+from partnerships.importers import lists
+from partnerships.importers.repertoire import REPERTOIRE_FILE, build
+from partnerships.importers.text import read_lines
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return build(settings.SOURCES_DIR)
+
+
+def objects(dataset, model):
+    return [
+        o["fields"]
+        for f in dataset.fixtures.values()
+        for o in f
+        if o["model"] == f"partnerships.{model}"
+    ]
+
+
+def test_counts(dataset):
+    statuses = Counter(p["status"] for p in objects(dataset, "partnership"))
+    assert statuses["documented"] == 59
+    assert statuses["other"] == 11
+    assert len(objects(dataset, "malianregion")) == 9
+    assert len(objects(dataset, "domain")) == 9
+
+
+def partner_sets(dataset):
+    collectivities = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    sets = {}
+    for member in objects(dataset, "partnershipmember"):
+        sets.setdefault(member["partnership"][0], set()).add(member["collectivity"][0])
+    return collectivities, sets
+
+
+def test_no_listed_pair_twice(dataset):
+    """A listed pair is never a second record of a pair that has a fiche or is listed already.
+
+    Two fiches may document the same pair (Montreuil / Cercle de Yélimané has two programmes).
+    """
+    _, sets = partner_sets(dataset)
+    statuses = {p["slug"]: p["status"] for p in objects(dataset, "partnership")}
+    seen = Counter(frozenset(members) for members in sets.values())
+    twice = [
+        slug
+        for slug, members in sets.items()
+        if statuses[slug] == "listed" and seen[frozenset(members)] > 1
+    ]
+    assert twice == []
+
+
+def test_every_pair_of_the_lists_is_one_partnership(dataset):
+    """Each row of Annexe 1 and each pair of the "non renseignés" list lands on one partnership."""
+    lines = read_lines(settings.SOURCES_DIR / REPERTOIRE_FILE)
+    annex, unlisted = lists.parse_annex(lines)[0], lists.parse_unlisted(lines)[0]
+    expected = Counter(("annex", p.line, p.french_as_printed) for p in annex) + Counter(
+        ("unlisted", p.line, p.french_as_printed) for p in unlisted
+    )
+    assert sum(expected.values()) == 105 + 70
+    found = Counter(
+        (m["list"], m["line"], m["french"])
+        for p in objects(dataset, "partnership")
+        for m in p["mentions"]
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "french, partnership",
+    [
+        # a listed pair that has a fiche is that fiche, whatever the spelling
+        ("Quimperlè", "quimperle-commune-de-nara"),
+        ("Chaumont", "chaumont-association-de-jumelage-cooperation-san"),
+        ("La Rochette Pontcharra", "pontcharra-dembella-benkadi-jlendio-fella"),
+        ("La Rochette", "pontcharra-dembella-benkadi-jlendio-fella"),
+        ("CG des Hautes Pyrénées", "conseil-general-des-hautes-pyrenees-cercle-de-niafunke"),
+        ("Conseil général Allier", "conseil-general-de-l-allier-cercle-de-niafunke"),
+        ("Marly-le-Roi", "marly-le-roy-kita"),
+        ("SAN d'Evry", "communaute-d-agglomeration-d-evry-centre-essonne-commune-de-kayes"),
+        # pairs without a fiche are listed once, from both lists
+        ("Achères", "acheres-bamako"),
+        ("Saint Sebastien-sur-Loire", "saint-sebastien-sur-loire-arabebe"),
+    ],
+)
+def test_listed_pairs_land_on_the_right_partnership(dataset, french, partnership):
+    slugs = {
+        p["slug"]
+        for p in objects(dataset, "partnership")
+        for m in p["mentions"]
+        if m["french"] == french
+    }
+    assert slugs == {partnership}
+
+
+def test_every_malian_partner_of_a_fiche_has_its_region(dataset):
+    collectivities, sets = partner_sets(dataset)
+    documented = {p["slug"] for p in objects(dataset, "partnership") if p["status"] == "documented"}
+    without = sorted(
+        collectivities[m]["name"]
+        for slug in documented
+        for m in sets.get(slug, ())
+        if collectivities[m]["country"] == "ML" and not collectivities[m]["malian_region"]
+    )
+    assert without == []
+
+
+def test_every_action_label_maps_or_is_reported(dataset):
+    reported = {
+        (i.line, i.value) for i in dataset.report if i.kind in {"unmapped-domain", "missing-domain"}
+    }
+    for action in objects(dataset, "action"):
+        if action["domain"] is None:
+            assert (action["source_line"], action["domain_as_printed"]) in reported or any(
+                line == action["source_line"] for line, _ in reported
+            )
+
+
+FORBIDDEN = re.compile(
+    r"Cités Unies France - Répertoire|Date de mise à jour|Date de début des contacts"
+    r"|Partenaires techniques|Perspectives du partenariat|Documents de capitalisation"
+    r"|Pour la partie (française|malienne)"
+)
+# Form labels of the contact blocks; the partners' answers print their own contact details
+# (Grand Lyon, Hennebont), so those two fields may hold them.
+FORM_LABELS = re.compile(r"\bNom :|\bTél :|\bFax :|@ :|site web :")
+MAY_PRINT_CONTACT_DETAILS = {"technical_partners", "financial_partners"}
+
+
+def test_no_footer_or_label_leaks_into_a_field(dataset):
+    leaks = []
+    for name, items in dataset.fixtures.items():
+        if name == "review.json":
+            continue  # the report quotes the lines it could not place, on purpose
+        for item in items:
+            for key, value in item["fields"].items():
+                if key == "actions_as_printed":
+                    continue  # verbatim table: footers are dropped but headers kept
+                if not isinstance(value, str):
+                    continue
+                if FORBIDDEN.search(value) or (
+                    key not in MAY_PRINT_CONTACT_DETAILS and FORM_LABELS.search(value)
+                ):
+                    leaks.append((item["model"], key, value[:80]))
+    assert leaks == []
+
+
+def test_fixtures_are_deterministic(dataset):
+    again = build(settings.SOURCES_DIR)
+    assert json.dumps(again.fixtures, ensure_ascii=False) == json.dumps(
+        dataset.fixtures, ensure_ascii=False
+    )

@@ -1,0 +1,1 @@
+# The workshop models (meeting notes linked to partnerships) arrive with their own issue.
