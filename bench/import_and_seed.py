@@ -50,16 +50,20 @@ def main():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     objects = sum(len(v) for v in dataset.fixtures.values())
-    print(f"parse + assemble the répertoire: best {best:.2f} s, median {median:.2f} s, "
-          f"peak Python memory {peak / 1e6:.1f} MB, {objects} fixture objects")
+    print(
+        f"parse + assemble the répertoire: best {best:.2f} s, median {median:.2f} s, "
+        f"peak Python memory {peak / 1e6:.1f} MB, {objects} fixture objects"
+    )
 
     call_command("migrate", verbosity=0)
     first = time.perf_counter()
     call_command("seed", verbosity=0)
     first = time.perf_counter() - first
     best, median = timed(lambda: call_command("seed", verbosity=0), args.runs)
-    print(f"seed a fresh {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} database: "
-          f"{first:.2f} s; re-seed (same data): best {best:.2f} s, median {median:.2f} s")
+    print(
+        f"seed a fresh {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} database: "
+        f"{first:.2f} s; re-seed (same data): best {best:.2f} s, median {median:.2f} s"
+    )
 
 
 if __name__ == "__main__":

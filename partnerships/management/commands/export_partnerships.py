@@ -3,7 +3,7 @@ import io
 import json
 
 from django.core.management.base import BaseCommand
-from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.utils.encoders import JSONEncoder
 
 from partnerships.models import Partnership
 from partnerships.serializers import (
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         queryset = Partnership.objects.with_document_relations(contacts=contacts).order_by("slug")
         documents = serializer_class(queryset, many=True).data
         if options["format"] == "json":
-            text = json.dumps(documents, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder) + "\n"
+            text = json.dumps(documents, ensure_ascii=False, indent=2, cls=JSONEncoder) + "\n"
         else:
             text = documents_as_csv(documents)
         if options["output"]:

@@ -32,6 +32,9 @@ class Command(BaseCommand):
                 + " (lancez manage.py import_repertoire)."
             )
         # One transaction: a fixture that fails to load leaves the database as it was.
-        with transaction.atomic():
-            call_command("loaddata", *map(str, paths), verbosity=options["verbosity"])
+        try:
+            with transaction.atomic():
+                call_command("loaddata", *map(str, paths), verbosity=options["verbosity"])
+        except Exception as error:  # loaddata raises many kinds; all mean "nothing was loaded"
+            raise CommandError(f"Chargement annulé, la base est inchangée : {error}") from error
         self.stdout.write(self.style.SUCCESS("Base alimentée depuis fixtures/."))
