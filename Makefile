@@ -41,3 +41,10 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Refresh locale/en/LC_MESSAGES/django.po from the code and recompile the committed .mo
+# (needs gettext; fill the new msgstr entries between the two steps if any appear).
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l en --ignore=$(VENV) --ignore=fixtures --ignore=bench
+	$(BIN)/python manage.py compilemessages -l en --ignore=$(VENV)

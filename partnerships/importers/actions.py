@@ -67,6 +67,12 @@ CURRENCY_WORDS_RE = re.compile(
     r"^(?:de\s+)?(?:francs?\s*)?(?:F?CFA|FcfA|euros?|€)\s*$", re.IGNORECASE
 )
 NUMBERING_RE = re.compile(r"^\d+\.\s*")
+# A day or an ordinal opening a dates cell ("4 au 13 mars 2002", "1er au 15 décembre", "1er
+# stage de"): a number, but not an amount.
+DAY_DATE_RE = re.compile(
+    rf"^(?:du\s+)?\d{{1,2}}(?:er|ère|ème|e)?\s+(?:au\b|(?:{MONTHS})\b)|^\d{{1,2}}(?:er|ère|ème)\s",
+    re.IGNORECASE,
+)
 # A period ending an actions line, possibly followed by the budget: "… 2006-2007 12 747".
 _YEARS = rf"{_YEAR}(?:\s*(?:-|–|/|à|et|,)\s*{_YEAR})*,?"
 _PERIOD = (
@@ -147,12 +153,14 @@ def _is_date_line(text: str) -> bool:
     body = NUMBERING_RE.sub("", text.strip())
     if not body or CURRENCY_RE.search(body) or len(body) > 32 or CAPS_START_RE.match(body):
         return False
+    if DAY_DATE_RE.match(body):
+        return True
     return bool(YEAR_RE.search(body) or MONTH_RE.search(body) or DATE_WORDS_RE.search(body))
 
 
 def _is_amount_line(text: str) -> bool:
     body = NUMBERING_RE.sub("", text.strip())
-    if not body:
+    if not body or (DAY_DATE_RE.match(body) and not CURRENCY_RE.search(body)):
         return False
     if CURRENCY_RE.search(body) and not LEAD_RE.match(body):
         if len(body) > 32 and not body[0].isdigit():
@@ -177,11 +185,22 @@ def _kind(block: list[tuple[int, Line]]) -> str:
     if not content:
         return "empty"
     first = content[0][1][1]
+    if first.strip() in ("-", "–") and len(content) > 1:
+        first = content[1][1][1]  # a dash standing for "nothing" on the cell's first line
     if _is_amount_line(first):
         return "budget"
-    if _is_date_line(first) or LEAD_RE.match(first.strip()):
+    if (_is_date_line(first) or LEAD_RE.match(first.strip())) and not _is_prose(content):
         return "dates"
     return "text"
+
+
+def _is_prose(content: list) -> bool:
+    """Lines of running text opening with a date ("Depuis 2008, le PJCMY soutient / …"): the
+    actions cell, not a dates cell."""
+    long_lines = [
+        ln[1] for _, ln in content if len(ln[1].strip()) > LABEL_WIDTH + 2 and not _is_date_line(ln[1])
+    ]
+    return len(long_lines) >= 2 and 2 * len(long_lines) >= len(content)
 
 
 def _fold_words(text: str) -> str:
@@ -300,7 +319,7 @@ def _join_cell(lines: list[str]) -> str | None:
                 or re.search(r"(?:\b(?:à|et|de|du|au|pour|sur|des|en|le|la|ou)|[:,–-])$", prev)
                 or re.search(rf"\b(?:{MONTHS})$", prev, re.IGNORECASE)
             )
-            if re.match(r"^(?:de|du)\s+\d{4}", text) and YEAR_RE.search(prev):
+            if re.match(r"^(?:de|du)\s+\d", text) and re.search(rf"{_YEAR}\W*$", prev):
                 continues = False
             if re.match(r"^total\b", text, re.IGNORECASE):
                 continues = False
@@ -378,11 +397,29 @@ def _split_mixed_blocks(blocks: list[list], labels: list[str]) -> list[list]:
                 and (_is_amount_line(prev[-1]) or _is_date_line(prev[-1]))
                 and CAPS_START_RE.match(text.strip())
                 and _label_prefix(text, labels, strict=True)
-            ):
+            ) or (prev and _opens_actions_after_budget(block[start:i], text)):
                 result.append(block[start:i])
                 start = i
         result.append(block[start:])
     return result
+
+
+def _opens_actions_after_budget(before: list, text: str) -> bool:
+    """A sentence after a finished budget cell is the next row's actions text (the extraction
+    runs them together: "80 000 /an / (moyenne) / Étude diagnostic pour le développement de")."""
+    lines = [ln[1].strip() for _, ln in before if ln[1].strip()]
+    stripped = text.strip()
+    if not lines or not _is_amount_line(lines[0]) or _is_amount_line(stripped):
+        return False
+    prev = lines[-1]
+    return (
+        len(stripped) >= 20
+        and len(stripped.split()) >= 4
+        and stripped[0].isupper()
+        and not re.search(r"\d", stripped)
+        and prev.count("(") <= prev.count(")")
+        and not re.search(r"(?:\b(?:à|et|de|du|au|par|pour|sur|des|en|le|la|ou|que)|[:,–-])$", prev)
+    )
 
 
 def _pull_tail(actions: list[tuple[int, Line]]) -> tuple[list, list, list]:
@@ -565,6 +602,8 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
             row = _Row(line=_content(block)[0][1][0])
             rows.append(row)
         if kind == "dates":
+            if _continues(row, block, ("period",)):
+                continue
             if row.col == "E" or (row.col == "B" and row.budget):
                 row = _Row(line=_content(block)[0][1][0], col="P")
                 rows.append(row)
@@ -576,13 +615,19 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
                 row.col = "E" if next_kind == "text" else "B"
             continue
         if kind == "budget":
-            if row.col == "E" or (row.col == "B" and row.budget and next_kind != "budget"):
+            # Runs of blank cells are not reliable (some tables pad every cell with them): a
+            # budget cell goes with the current row as long as that row has none.
+            if (row.col == "E" and (row.budget or not (row.actions or row.period))) or (
+                row.col == "B" and row.budget and next_kind != "budget"
+            ):
                 row = _Row(line=_content(block)[0][1][0], col="B")
                 rows.append(row)
             row.budget.extend(block)
             row.col = "E" if next_kind == "text" else "B"
             continue
         # a text block: a new row, or the continuation of the current one
+        if row is not None and _continues(row, block):
+            continue
         new_row = (
             row is None
             or row.col in ("B", "E")
@@ -617,6 +662,33 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
                 row.actions, row.period, row.budget = kept, row.period + period, row.budget + budget
                 row.col = "B" if period and not budget else "E"
     return rows
+
+
+def _continues(row: _Row, block: list, cells=("budget", "period", "actions")) -> bool:
+    """Attach a text block that plainly continues the current row.
+
+    A block opening in lower case goes on the unfinished cell before it (a dates cell printed
+    one line per block: "Depuis le démarrage / du projet en 1995 et / chaque année, des"); the
+    first text block after a domain-only row is its actions cell, however many blank cells the
+    extraction put between them.
+    """
+    first = _content(block)[0][1][1].strip()
+    if row.domain and not (row.actions or row.period or row.budget) and "actions" in cells:
+        if not (_is_label_block(block) and _strong_label(block, [])):
+            row.actions.extend(block)
+            row.col = "A"
+            return True
+        return False
+    if not first[0].islower():
+        return False
+    for name in ("budget", "period", "actions"):
+        cell = [ln[1].strip() for _, ln in getattr(row, name) if ln[1].strip()]
+        if cell:
+            if re.search(r"[.!?]$", cell[-1]) or name not in cells:
+                return False
+            getattr(row, name).extend(block)
+            return True
+    return False
 
 
 def _looks_like_dates_cell(block: list, next_kind: str) -> bool:

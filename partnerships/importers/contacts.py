@@ -127,6 +127,7 @@ _INLINE_FAX_RE = re.compile(r"\s*Fax\b\s*[:;]?\s*", _I)
 _INLINE_MOBILE_RE = re.compile(r"\s*\bPortable\s*:\s*", _I)
 
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL_OWNER_RE = re.compile(r"^(?P<label>[^\W\d][^:@\d]{1,40}?)\s*:\s*(?P<rest>\S+@.*)$")
 _BARE_EMAILS_RE = re.compile(r"^(?:[\w.+-]+@\s*[\w-]+(?:\.[\w-]+)+[\s,;/]*)+$")
 _BARE_PHONE_RE = re.compile(r"^[\s:]*[+(]?\d[\d\s.()/+-]{5,}$")
 # A number printed at the end of a name line: "Gabrielle BOUYSSOU – 01 30 24 33 28".
@@ -199,10 +200,16 @@ def parse_contacts(
     records: list[ContactRecord] = []
     slots = _Slots()
     previous_side = "FR"
+    previous_kind = None
     for block in blocks:
         block_records = _block_records(block, report)
         side = slots.place(block, previous_side) if has_malian_column else "FR"
-        guessed = block.kind in ("other", "follow") and has_malian_column
+        # A block printed right under a one-side heading ("Service des relations
+        # internationales", "Service(s) de la ville…") is in that column: no guess there.
+        guessed = has_malian_column and (
+            block.kind == "other" or (block.kind == "follow" and previous_kind not in ("FR", "ML"))
+        )
+        previous_kind = block.kind
         evidence = _phone_side(block_records) if has_malian_column else None
         if evidence and evidence != side:
             report.append(
@@ -217,7 +224,7 @@ def parse_contacts(
             )
             side = evidence
             slots.close()
-        elif guessed and block_records:
+        elif guessed and block_records and not evidence:
             report.append(
                 ReportItem(
                     block.line,
@@ -422,7 +429,15 @@ def _feed(block: _Block, state: _FieldState, number: int, raw: str, report: list
         state.last = "fax"
         return
     if _EMAIL_LABEL_RE.match(text):
-        _feed_email(group, number, _EMAIL_LABEL_RE.sub("", text), report)
+        value = re.sub(r"^\s*mailto:\s*", "", _EMAIL_LABEL_RE.sub("", text), flags=_I)
+        owner = _EMAIL_OWNER_RE.match(value)
+        if owner and not _EMAIL_RE.search(owner.group("label")):
+            # "@ : Trésorier : bertrand.marcatel@…": the address of another person, named by
+            # his function only
+            group = _new_group_if_needed(block, force=True)
+            group.text.append((number, owner.group("label")))
+            value = owner.group("rest")
+        _feed_email(group, number, value, report)
         state.last = "email"
         return
     if _WEBSITE_RE.match(text):
@@ -713,6 +728,77 @@ class _Person:
     line: int
     phone: list[str] = field(default_factory=list)
     email: list[str] = field(default_factory=list)
+    address: list[str] = field(default_factory=list)
+    own_email_only: bool = False  # the group's addresses belong to others: do not share them
+
+
+# Fillers answering "nothing" in free text ("Service des relations internationales : néant").
+_FILLERS = {"non", "neant", "aucun", "aucune"}
+# A postal address printed in a free-text answer: "BP 61 Gao", "B.P. 3002 Bamako", or a street
+# to the end of the text ("… (IRCOD) – 17 rue de Boston – 67000 STRASBOURG").
+_BP_RE = re.compile(r"\bB\.?\s?P\.?\s*:?\s*\d+(?:\s+[A-ZÉ][\w'’-]*)*")
+_STREET_RE = re.compile(
+    r"(?:^|[–,-]\s*)(?P<address>\d{1,4}(?:\s*(?:bis|ter))?,?\s+(?:rue|avenue|av\.|bd|boulevard"
+    r"|place|chemin|allée|quai|route|impasse)\b.*)$",
+    _I,
+)
+# Plural civilities open a list of surnames: "Messieurs N’DIAYE (…) et TOGOLA (…)".
+_PLURAL_CIVILITY_RE = re.compile(r"(?:^|,\s*)(?:Messieurs|Mesdames|MM\.)\s+")
+
+
+def _split_address(text: str) -> tuple[str, str | None]:
+    """(text without the address, the address) for a free-text answer."""
+    street = _STREET_RE.search(text)
+    if street:
+        return _clean_function(text[: street.start()]), street.group("address").strip()
+    bp = _BP_RE.search(text)
+    if bp:
+        rest = f"{text[: bp.start()]} {text[bp.end() :]}"
+        return _clean_function(rest), bp.group(0).strip()
+    return text, None
+
+
+def _several_people(line: str) -> list[tuple[str, str]] | None:
+    """[(name, function), …] when a line names several people joined by "et": "Jean Pierre
+    Fané, président de … et Jean Etienne Dakouo, président de …", "Séga SOW et Moktar
+    DOUCOURE (à l’ARK …)". A name without a function of its own shares the next one's."""
+    parts = re.split(r"\s+et\s+", line)
+    if len(parts) < 2:
+        return None
+    prefix = ""
+    plural = _PLURAL_CIVILITY_RE.search(parts[0])
+    if plural:
+        prefix = re.sub(r"^Et\s+", "", parts[0][: plural.start()]).strip(" ,")
+        parts[0] = parts[0][plural.end() :]
+    people = []
+    for part in parts:
+        found = _leading_name(part, force=bool(plural))
+        if not found:
+            return None
+        people.append(found)
+    for k in range(len(people) - 2, -1, -1):
+        if not people[k][1]:
+            people[k] = (people[k][0], people[k + 1][1])
+    if prefix:
+        people = [
+            (name, ", ".join(p for p in (prefix, function) if p)) for name, function in people
+        ]
+    return people
+
+
+def _name_by_email(line: str, emails: list[str]) -> tuple[str, str] | None:
+    """("Anne raimat", "Direction des … internationale") when the text ends with a first name
+    and a surname printed in lower case that the e-mail address of the block confirms
+    (araimat@…)."""
+    words = line.split()
+    if len(words) < 3 or not _is_name_word(words[-2]) or _is_all_caps(words[-2]):
+        return None
+    surname = fold(words[-1])
+    if len(surname) < 3 or not re.fullmatch(r"[a-z]+", surname):
+        return None
+    if not any(surname in fold(e.split("@")[0]).replace(" ", "") for e in emails):
+        return None
+    return " ".join(words[-2:]), _clean_function(" ".join(words[:-2]))
 
 
 def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Person]:
@@ -726,21 +812,29 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
         trailing = _TRAILING_PHONE_RE.search(line)
         if trailing and re.search(r"[A-Za-z]{2}", line[: trailing.start()]):
             phone, line = trailing.group(1), line[: trailing.start()]
-        found = _person(line)
-        if found:
-            name, function = found
+        several = _several_people(line)
+        found = None if several else _person(line) or _name_by_email(line, group.email)
+        for name, function in several or ([found] if found else []):
             name, earlier = _replaced_name(name, False)
             if earlier:
-                _report_replaced(report, number, line)
+                _report_replaced(report, number, line, earlier, group.email)
+            function, address = _split_address(function)
             parts = [*prefix, function] if function else list(prefix)
-            prefix = []
             people.append(_Person(name, [p for p in parts if p], number))
+            if address:
+                people[-1].address.append(address)
+        if several or found:
+            prefix = []
         else:
-            text = _clean_function(line)
+            text, address = _split_address(_clean_function(line))
             if people and not people[-1].function:
                 people[-1].function.append(text)
             elif text:
                 prefix.append(text)
+            if address and people:
+                people[-1].address.append(address)
+            elif address:
+                group.address.append(address)
         target = people[-1] if people else None
         if target is not None:
             target.email.extend(emails)
@@ -753,13 +847,14 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
     if prefix:
         if people:
             people[-1].function.extend(prefix)
-        else:  # no one named: the answer is a service or a statement, printed as one text
+        elif fold(" ".join(prefix)) not in _FILLERS:
+            # no one named: the answer is a service or a statement, printed as one text
             people.append(_Person(None, [" ".join(prefix)], group.text[0][0]))
     if group.nom is not None:
         nom = group.nom.strip()
         name, earlier = _replaced_name(nom, executive)
         if earlier:
-            _report_replaced(report, group.nom_line, f"Nom : {nom}")
+            _report_replaced(report, group.nom_line, f"Nom : {nom}", earlier, group.email)
         found = _leading_name(name, force=True) if name else None
         name, function = found if found else (collapse(name), "")
         functions = [function] if function else []
@@ -769,29 +864,67 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
         people = [_Person(name or None, functions, group.nom_line)]
     if not people:
         people.append(_Person(None, [], block.line))
+    _own_emails(people, group.email)
     return people
 
 
-def _report_replaced(report: list[ReportItem], number: int, printed: str) -> None:
-    report.append(
-        ReportItem(
-            number,
-            "replaced-name",
-            "Deux noms imprimés (remplacement après les élections de 2008 ?) : le dernier est "
-            "retenu, à confirmer",
-            collapse(printed) or "",
-            "name",
-        )
+def _email_names(email: str) -> str:
+    return fold(email.split("@")[0]).replace(" ", "")
+
+
+def _owns(person: _Person, email: str) -> bool:
+    """Whether a name word of the person (4 letters or more) is in the e-mail's local part."""
+    local = _email_names(email)
+    words = fold(person.name or "").split()
+    return any(len(w) >= 4 and w in local for w in words if w not in _CIVILITIES)
+
+
+def _own_emails(people: list[_Person], emails: list[str]) -> None:
+    """Give a shared personal address ("delphine.pambrun@…" printed under two names) to its
+    owner only; the other shared addresses stay with everyone who has none of his own."""
+    if len(people) < 2:
+        return
+    for email in _unique(emails):
+        owners = [p for p in people if _owns(p, email)]
+        if len(owners) == 1 and not owners[0].email:
+            owners[0].email.append(email)
+    if any(p.email for p in people):
+        for person in people:
+            if not person.email:
+                person.email.extend(
+                    e for e in _unique(emails) if not any(_owns(p, e) for p in people)
+                )
+            person.own_email_only = True
+
+
+def _report_replaced(
+    report: list[ReportItem], number: int, printed: str, earlier: str, emails: list[str]
+) -> None:
+    message = (
+        "Deux noms imprimés (remplacement après les élections de 2008 ?) : le dernier est "
+        "retenu, à confirmer"
     )
+    earlier_person = _Person(earlier, [], number)
+    old = [e for e in _unique(emails) if _owns(earlier_person, e)]
+    if old:
+        message += (
+            f" ; l'adresse électronique imprimée ({', '.join(old)}) est celle de l'ancien "
+            "titulaire, gardée telle qu'imprimée"
+        )
+    report.append(ReportItem(number, "replaced-name", message, collapse(printed) or "", "name"))
 
 
 def _block_records(block: _Block, report: list[ReportItem]) -> list[ContactRecord]:
     records = []
+    # "Autre personne (chargé de projet)": the heading gives the function
+    label_function = re.fullmatch(r"Autre personne\s*\((?P<f>[^)]+)\)", block.label, _I)
     for group in block.groups:
         people = _people(group, block, report)
         function_label = ", ".join(collapse(f) or "" for f in group.function if collapse(f))
         for person in people:
             functions = person.function + ([function_label] if function_label else [])
+            if not functions and label_function and person.name:
+                functions = [label_function.group("f")]
             record = ContactRecord(
                 side="FR",
                 role=block.role,
@@ -799,10 +932,12 @@ def _block_records(block: _Block, report: list[ReportItem]) -> list[ContactRecor
                 label=block.label,
                 name=collapse(person.name),
                 function=collapse(", ".join(f for f in functions if f)),
-                address=_joined(group.address, " "),
+                address=_address(person.address or group.address),
                 phone=_joined(person.phone or group.phone, "; "),
                 fax=_joined(group.fax, "; "),
-                email=_joined(_unique(person.email or group.email), ", "),
+                email=_joined(
+                    _unique(person.email or ([] if person.own_email_only else group.email)), ", "
+                ),
                 website=_joined(group.website, " "),
             )
             if any(
@@ -818,6 +953,11 @@ def _block_records(block: _Block, report: list[ReportItem]) -> list[ContactRecor
             ):
                 records.append(record)
     return records
+
+
+def _address(values: list[str]) -> str | None:
+    # "Adresse :, Maison de l’Amitié…": punctuation left of an empty first part
+    return collapse((_joined(values, " ") or "").lstrip(" ,;:"))
 
 
 def _joined(values: list[str], separator: str) -> str | None:

@@ -156,7 +156,22 @@ def match_department(text: str) -> dict | None:
     "sur" ("Vitry-sur-Seine") does not count.
     """
     best = _best(_department_matches(text))
-    return best.payload if best else None
+    if best:
+        return best.payload
+    return _department_by_code(text)
+
+
+# A département number standing alone ("78", "94-Ile de France", "Rhône-Alpes (42)"): not part
+# of a longer number, a decimal or a postcode, and not an ordinal ("6ème").
+_CODE_RE = re.compile(r"(?<![\w.,])(\d{2,3}|2[AB])(?![\w.,]|\s*\d)", re.IGNORECASE)
+
+
+def _department_by_code(text: str) -> dict | None:
+    """The département whose number is printed in ``text`` when no name is (one number only)."""
+    by_code = {row["code"]: row for row in load_departments()}
+    codes = {m.group(1).upper() for m in _CODE_RE.finditer(text)}
+    found = [by_code[c] for c in codes if c in by_code]
+    return found[0] if len(found) == 1 else None
 
 
 def _region_2008_matches(text: str) -> list[_Match]:
@@ -166,7 +181,11 @@ def _region_2008_matches(text: str) -> list[_Match]:
     for m in region_index.find_all(text):
         # "Centre" is a région only when introduced as one ("Région Centre"), or alone.
         if m.payload == "Centre" and len(toks) > 1:
-            before = toks[m.first - 1][0] if m.first else ""
+            # "Conseil régional du Centre": the article between does not matter
+            k = m.first - 1
+            while k > 0 and toks[k][0] in ("du", "de", "la", "le"):
+                k -= 1
+            before = toks[k][0] if k >= 0 else ""
             if before not in ("region", "regional", "cr"):
                 continue
         kept.append(m)

@@ -442,9 +442,13 @@ def _explicit_regions(folded: str) -> list[tuple[int, int, str]]:
 
 
 def _explicit_cercles(folded: str) -> list[tuple[int, int, str]]:
-    found = []
-    for pattern in _cercle_patterns():
-        for match in pattern.finditer(folded):
+    before, after = _cercle_patterns()
+    found = [(m.start(), m.end(), m.group(1)) for m in before.finditer(folded)]
+    # "X cercle" ("Kolokani (Cercle)") only when that word "cercle" does not open a "cercle Y":
+    # in "Région Koulikoro Cercle Kati" the cercle is Kati, not Koulikoro.
+    openings = {start for start, _, _ in found}
+    for match in after.finditer(folded):
+        if match.end() - len("cercle") not in openings:
             found.append((match.start(), match.end(), match.group(1)))
     return sorted(found)
 

@@ -37,4 +37,5 @@ class Command(BaseCommand):
                 call_command("loaddata", *map(str, paths), verbosity=options["verbosity"])
         except Exception as error:  # loaddata raises many kinds; all mean "nothing was loaded"
             raise CommandError(f"Chargement annulé, la base est inchangée : {error}") from error
-        self.stdout.write(self.style.SUCCESS("Base alimentée depuis fixtures/."))
+        if options["verbosity"] >= 1:
+            self.stdout.write(self.style.SUCCESS("Base alimentée depuis fixtures/."))
