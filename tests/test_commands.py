@@ -114,11 +114,8 @@ def test_export_json_is_the_partnership_document_without_contacts():
     assert "contacts" not in angers
     assert angers["status"] == "documented"
     assert angers["updated_on"] == "2007-04-10"
-    assert angers["source"] == {
-        "document": "Répertoire des partenariats de coopération décentralisée franco-maliens (2008)",
-        "line": 741,
-        "page": None,
-    }
+    title = "Répertoire des partenariats de coopération décentralisée franco-maliens (2008)"
+    assert angers["source"] == {"document": title, "line": 741, "page": None}
     assert [p["name"] for p in angers["french_partners"]] == ["Angers"]
     assert angers["french_partners"][0]["department"] == "Maine-et-Loire"
     assert angers["malian_partners"][0]["region"] == "District de Bamako"
