@@ -129,6 +129,14 @@ class Collectivity(models.Model):
     )
     cercle = models.CharField(_("cercle"), max_length=100, blank=True)
     website = models.CharField(_("site web"), max_length=200, blank=True)
+    # Where the collectivity itself is, when known; maps fall back to its cercle's or region's
+    # capital otherwise (and say so).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     source = models.ForeignKey(
         SourceDocument, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -444,8 +444,11 @@ class Assembler:
         # Annexe 1 tells each pair's Malian region and French département.
         if from_annex:
             for member in draft.french:
+                # Only for a partner the row names: "Chaumont / Cher" says nothing of the
+                # twinning association that signs Chaumont's fiche.
                 if pair.department_as_printed and (
-                    member.key == french_key or len(draft.french) == 1
+                    member.key == french_key
+                    or re.search(rf"\b{re.escape(member.key)}\b", french_key)
                 ):
                     self.place_french(member, pair.department_as_printed)
             if region:
@@ -542,6 +545,11 @@ class Assembler:
                 draft.name_as_printed, draft.country, draft.printings
             )
             draft.kind = places.guess_kind(draft.name_as_printed, draft.country)
+            if draft.kind == "departement":
+                self.place_french(draft, draft.name)  # a conseil général is its département
+            elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:
+                region_2008 = lists.match_region_2008(draft.name)
+                draft.french_region = self.current_region(region_2008) if region_2008 else ""
             slug = slugify(draft.name)
             if slug in used:
                 slug = f"{slug}-{draft.country.lower()}"
