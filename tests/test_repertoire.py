@@ -8,7 +8,15 @@ import pytest
 from django.conf import settings
 
 from partnerships.importers import lists
-from partnerships.importers.repertoire import REPERTOIRE_FILE, build
+from partnerships.importers.repertoire import (
+    REPERTOIRE_FILE,
+    build,
+    core_key,
+    first_year,
+    formalisation_kind,
+    names_collectivity,
+    parse_population,
+)
 from partnerships.importers.text import read_lines
 
 
@@ -158,3 +166,46 @@ def test_fixtures_are_deterministic(dataset):
     assert json.dumps(again.fixtures, ensure_ascii=False) == json.dumps(
         dataset.fixtures, ensure_ascii=False
     )
+
+
+@pytest.mark.parametrize(
+    "printed, population",
+    [
+        ("139 800", 139800),
+        ("environ 40 000", 40000),
+        ("110 000 (hinterland)", 110000),
+        ("1,5 million d'habitants", 1500000),
+        ("556 964 habitants", 556964),
+        ("", None),
+        ("inconnu", None),
+    ],
+)
+def test_parse_population(printed, population):
+    assert parse_population(printed) == population
+
+
+@pytest.mark.parametrize(
+    "printed, kind, year",
+    [
+        ("Convention signé en 2003", "convention", 2003),
+        (
+            "Signature du protocole d’amitié en 1970 à Alençon et en 1972 à Koutiala.",
+            "protocole",
+            1970,
+        ),
+        ("1974 signature d’une charte de jumelage avec le District de Bamako", "charte", 1974),
+        ("Délibération du conseil municipal", "deliberation", None),
+        ("En cours", "", None),
+    ],
+)
+def test_formalisation_kind_and_year(printed, kind, year):
+    assert formalisation_kind(printed) == kind
+    assert first_year(printed) == year
+
+
+def test_a_listed_name_designates_a_printed_one_by_its_leading_words():
+    assert names_collectivity("chaumont", "chaumont association de jumelage cooperation")
+    assert not names_collectivity("chaumont", "chaumontel")
+    assert not names_collectivity("", "chaumont")
+    assert core_key("cercle de yelimane") == core_key("yelimane")
+    assert core_key("region de mopti") != core_key("cercle de bandiagara")

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from . import actions as actions_parser
@@ -151,7 +152,15 @@ def formalisation_kind(text: str | None) -> str:
     return min(found)[1] if found else ""
 
 
+MILLION_RE = re.compile(r"(\d+(?:[,.]\d+)?)\s*millions?\b", re.IGNORECASE)
+URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
+
+
 def parse_population(text: str | None) -> int | None:
+    """The number of inhabitants printed: "139 800", "environ 40 000", "1,5 million d'habitants"."""
+    million = MILLION_RE.search(text or "")
+    if million:
+        return int(Decimal(million.group(1).replace(",", ".")) * 1_000_000)
     match = POPULATION_RE.search(text or "")
     if not match:
         return None
@@ -279,10 +288,15 @@ class Assembler:
         # on its side (a group's site would belong to the group's leader only).
         for side, members in (("FR", draft.french), ("ML", draft.malian)):
             if len(members) == 1:
+                # Only a bare address: "(voir site association AJUKOBY : …)" is not the
+                # collectivity's own site.
                 sites = [
                     c.website
                     for c in fiche.contacts
-                    if c.side == side and c.role == "executive" and c.website
+                    if c.side == side
+                    and c.role == "executive"
+                    and c.website
+                    and URL_RE.match(c.website)
                 ]
                 if sites and not members[0].website:
                     members[0].website = sites[0]
