@@ -512,6 +512,42 @@ def test_report_is_short_and_actionable(report):
         "replaced-name",
         "side-mismatch",
         "unreadable-email",
+        "name-differs-from-title",
     }
     assert len(report) < 80
     assert all(r.line and r.message for r in report)
+
+
+def test_name_differing_from_title_is_reported(fiches, report):
+    """The "Nom :" answer names another body than the title: reported, kept as printed."""
+    # l. 10298 title "Quimperlé / Commune de Nara", l. 10302 "Nom : SMPE" (its executive is
+    # "Président du Syndicat", l. 10313): the printed partner is kept, the doubt reported
+    assert fiches[10294].french[0].name_as_printed == "SMPE"
+    assert fiches[10294].french[0].population_as_printed == "29 000"
+    assert fiches[1989].french[0].name_as_printed == "Asso.de Jumelage-Coopération San Mali"
+    differing = {(r.line, r.value) for r in report if r.kind == "name-differs-from-title"}
+    assert differing == {
+        (10302, "Quimperlé / SMPE"),
+        (
+            1997,
+            "Chaumont-Association de Jumelage-Coopération / Asso.de Jumelage-Coopération San Mali",
+        ),
+    }
+    # not differences: a level word (Montreuil/Yélimané, l. 8738 / 8746), an acronym (AIMF,
+    # l. 12959), a group titled by its leader (Pontcharra, l. 9790)
+    assert fiches[8734].malian[0].name_as_printed.startswith("Cercle de YELIMANE")
+    assert (
+        fiches[12955].french[0].name_as_printed
+        == "Association internationale des Maires francophones"
+    )
+    assert len(fiches[9786].french) == 4
+
+
+def test_location_printed_without_label_keeps_every_level(fiches):
+    # l. 12131: "Région Koulikoro Cercle Kati Commune Siby", no label, under the population
+    ref = fiches[12116].malian[0]
+    assert ref.name_as_printed == "KENIEBA KONKO"
+    assert ref.population_as_printed == "4 000 / 21000 à SIBY"
+    assert ref.location_as_printed == "Région Koulikoro Cercle Kati Commune Siby"
+    # l. 4370: a département printed by its number only
+    assert fiches[4359].french[0].location_as_printed == "78"

@@ -120,6 +120,11 @@ def test_department_rows(code, name, region, region_2008):
         ("Loire", "42"),
         ("Département : Seine-Saint-Denis (93)", "93"),
         ("Saint-Sebastien-sur-Loire / Loire Atlantique", "44"),
+        # a département printed by its number only (l. 4370, 1572, 7230, 10955)
+        ("78", "78"),
+        ("94-Ile de France", "94"),
+        ("Rhône-Alpes (42)", "42"),
+        ("93/Ile-de-France", "93"),
     ],
 )
 def test_match_department(text, code):
@@ -128,7 +133,18 @@ def test_match_department(text, code):
 
 @pytest.mark.parametrize(
     "text",
-    ["Région Rhône-Alpes", "Ile-de-France", "Vitry-sur-Seine", "Bamako", "Saint-Denis", "", "CG"],
+    [
+        "Région Rhône-Alpes",
+        "Ile-de-France",
+        "Vitry-sur-Seine",
+        "Bamako",
+        "Saint-Denis",
+        "",
+        "CG",
+        "13616",  # a postcode is not a département number
+        "1,5 million",
+        "Région : Mopti",
+    ],
 )
 def test_match_department_none(text):
     assert match_department(text) is None
@@ -143,6 +159,7 @@ def test_match_department_none(text):
         ("CR Nord pas de calais", "Nord-Pas-de-Calais"),
         ("Ile de France", "Île-de-France"),
         ("Région Centre", "Centre"),
+        ("Conseil régional du Centre", "Centre"),  # l. 4726
         ("Midi Pyrénées", "Midi-Pyrénées"),
     ],
 )

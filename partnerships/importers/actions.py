@@ -185,6 +185,8 @@ def _kind(block: list[tuple[int, Line]]) -> str:
     if not content:
         return "empty"
     first = content[0][1][1]
+    if all(ln[1].strip() in ("-", "–") for _, ln in content):
+        return "empty"
     if first.strip() in ("-", "–") and len(content) > 1:
         first = content[1][1][1]  # a dash standing for "nothing" on the cell's first line
     if _is_amount_line(first):
@@ -198,9 +200,12 @@ def _is_prose(content: list) -> bool:
     """Lines of running text opening with a date ("Depuis 2008, le PJCMY soutient / …"): the
     actions cell, not a dates cell."""
     long_lines = [
-        ln[1] for _, ln in content if len(ln[1].strip()) > LABEL_WIDTH + 2 and not _is_date_line(ln[1])
+        ln[1]
+        for _, ln in content
+        if len(ln[1].strip()) > LABEL_WIDTH + 2 and not _is_date_line(ln[1])
     ]
-    return len(long_lines) >= 2 and 2 * len(long_lines) >= len(content)
+    first = content[0][1][1].strip()
+    return len(first) > 20 and len(long_lines) >= 2 and 2 * len(long_lines) >= len(content)
 
 
 def _fold_words(text: str) -> str:
@@ -346,8 +351,19 @@ def _blocks(lines: list[Line], problems: list[ReportItem]) -> tuple[list[list], 
     euros = False
     offset = 0
 
+    pending: list[Line] = []  # lines printed right under the "Budget" header
+
     def close() -> None:
-        nonlocal current, had_header, after_budget, offset
+        nonlocal current, had_header, after_budget, offset, pending
+        # A sum there is a budget for the whole table ("Annuel environ / 80 000 €"); anything
+        # else is the first row's cell, printed on the header's last line ("Environnement").
+        if pending and CURRENCY_RE.search(" ".join(t for _, t in pending)):
+            header_budget.extend(pending)
+        elif pending:
+            current = [(i, line) for i, line in enumerate(pending)] + [
+                (o + len(pending), line) for o, line in current
+            ]
+        pending = []
         if current and not (had_header and not _content(current)):
             blocks.append(current)
         current, had_header, after_budget, offset = [], False, False, 0
@@ -365,7 +381,7 @@ def _blocks(lines: list[Line], problems: list[ReportItem]) -> tuple[list[list], 
                 after_budget = True
             continue
         if after_budget and text.strip():
-            header_budget.append((number, text))
+            pending.append((number, text))
             continue
         current.append((offset, (number, text)))
         offset += 1
@@ -409,7 +425,11 @@ def _opens_actions_after_budget(before: list, text: str) -> bool:
     runs them together: "80 000 /an / (moyenne) / Étude diagnostic pour le développement de")."""
     lines = [ln[1].strip() for _, ln in before if ln[1].strip()]
     stripped = text.strip()
-    if not lines or not _is_amount_line(lines[0]) or _is_amount_line(stripped):
+    if (
+        not lines
+        or not (_is_amount_line(lines[0]) or LEAD_RE.match(lines[0]))
+        or _is_amount_line(stripped)
+    ):
         return False
     prev = lines[-1]
     return (
@@ -458,7 +478,11 @@ def _pull_tail(actions: list[tuple[int, Line]]) -> tuple[list, list, list]:
                 return actions, [], []
             if keyword_period:
                 return actions, [], []
-        if keyword_period and not re.search(r"\s{2}", text):
+        if (
+            keyword_period
+            and not re.search(r"\s{2}", text)
+            and not CURRENCY_RE.search(match.group("budget") or "")
+        ):
             return actions, [], []
     kept = [item for item in actions if item[1][0] < number]
     if budget_only:
@@ -514,22 +538,29 @@ def _assign_dates(row: _Row, block: list, problems: list[ReportItem]) -> None:
             and not YEAR_RE.search(stripped)
             and not MONTH_RE.search(stripped)
         )
-        if moved or (long_text and row.period):
+        sentence = (
+            stripped.endswith(".") and not _is_date_line(stripped) and not _is_amount_line(stripped)
+        )
+        if moved or ((long_text or sentence) and row.period):
             if _is_date_line(stripped):
                 moved = False
                 row.period.append((offset, (number, text)))
                 continue
-            moved = True
             row.actions.append((offset, (number, text)))
-            problems.append(
-                ReportItem(
-                    line=number,
-                    kind="unaligned-column",
-                    message="Ligne de texte dans la colonne des dates : gardée dans la description",
-                    value=stripped,
-                    field="description",
+            if moved and problems and problems[-1].kind == "unaligned-column":
+                problems[-1].value += " " + stripped  # one item for the whole run of lines
+            else:
+                problems.append(
+                    ReportItem(
+                        line=number,
+                        kind="unaligned-column",
+                        message="Texte imprimé dans la colonne des dates : rattaché à la "
+                        "description, à vérifier",
+                        value=stripped,
+                        field="description",
+                    )
                 )
-            )
+            moved = True
             continue
         if _is_amount_line(stripped) and row.period:
             row.budget.append((offset, (number, text)))
@@ -578,7 +609,9 @@ def _start_row(block: list, labels: list[str], rows: list[_Row], next_kind: str)
 
 def _label_then_text(content: list, labels: list[str]) -> bool:
     """A short first line that is a label followed by actions text ("Santé Petit matériel")."""
-    cut = _label_prefix(content[0][1][1], labels, strict=False)
+    # alone on its line, "Hydraulique villageoise" is a label; "Culturel danses bretonnes /
+    # théâtre / …" is a label and a list of actions
+    cut = _label_prefix(content[0][1][1], labels, strict=len(content) == 1)
     return cut is not None and bool(content[0][1][1][cut:].strip())
 
 
@@ -614,6 +647,8 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
             if row.budget:
                 row.col = "E" if next_kind == "text" else "B"
             continue
+        if kind == "budget" and row is not None and row.domain and not row.actions:
+            kind = "text"  # "10 puits par an Chaque année 150 000 €": a whole row on one line
         if kind == "budget":
             # Runs of blank cells are not reliable (some tables pad every cell with them): a
             # budget cell goes with the current row as long as that row has none.
@@ -628,7 +663,17 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
         # a text block: a new row, or the continuation of the current one
         if row is not None and _continues(row, block):
             continue
-        new_row = (
+        # the first text after a domain-only row is its actions cell, however many blank cells
+        # the extraction put between them
+        label_only = (
+            row is not None
+            and row.domain
+            and not (row.actions or row.period or row.budget)
+            and not _is_label_block(block)
+        )
+        if label_only:
+            row.col = "A"
+        new_row = not label_only and (
             row is None
             or row.col in ("B", "E")
             or (row.col == "P" and (_is_label_block(block) or _strong_label(block, labels)))
@@ -668,17 +713,9 @@ def _continues(row: _Row, block: list, cells=("budget", "period", "actions")) ->
     """Attach a text block that plainly continues the current row.
 
     A block opening in lower case goes on the unfinished cell before it (a dates cell printed
-    one line per block: "Depuis le démarrage / du projet en 1995 et / chaque année, des"); the
-    first text block after a domain-only row is its actions cell, however many blank cells the
-    extraction put between them.
+    one line per block: "Depuis le démarrage / du projet en 1995 et / chaque année, des").
     """
     first = _content(block)[0][1][1].strip()
-    if row.domain and not (row.actions or row.period or row.budget) and "actions" in cells:
-        if not (_is_label_block(block) and _strong_label(block, [])):
-            row.actions.extend(block)
-            row.col = "A"
-            return True
-        return False
     if not first[0].islower():
         return False
     for name in ("budget", "period", "actions"):
@@ -787,6 +824,95 @@ def _split_multi_label(row: _Row, problems: list[ReportItem]) -> list[_Row]:
 SECTION_RE = re.compile(r"^(?:AU MALI|EN FRANCE)$")
 
 
+def _span(row: _Row) -> tuple[int, int]:
+    numbers = [
+        ln[0] for cell in (row.domain, row.actions, row.period, row.budget) for _, ln in cell
+    ]
+    return min(numbers), max(numbers)
+
+
+GLUED_LABEL_RE = re.compile(r"^(?P<head>.*[\d€])\s+(?P<label>[A-ZÀÉ][^\d€]*?)\s*$")
+
+
+def _strip_glued_labels(rows: list[_Row], labels: list[str]) -> list[tuple[int, str]]:
+    """Known labels printed at the end of a dates or budget line ("210 000 € Assainissement"):
+    the label of a merged cell, centred beside another row. Taken out of the cell and returned
+    with their line, for ``_fill_merged_domains``."""
+    known = set(labels)
+    found: list[tuple[int, str]] = []
+    for row in rows:
+        for name in ("period", "budget"):
+            cell = getattr(row, name)
+            for i, (offset, (number, text)) in enumerate(list(cell)):
+                match = GLUED_LABEL_RE.match(text.strip())
+                if match and _label_key(match.group("label")) in known:
+                    cell[i] = (offset, (number, match.group("head")))
+                    found.append((number, collapse(match.group("label")) or ""))
+                elif text.strip() and _label_key(text) in known and text.strip()[0].isupper():
+                    cell[i] = (offset, (number, ""))  # the whole line is the label
+                    found.append((number, collapse(text) or ""))
+    return found
+
+
+def _fill_merged_domains(
+    rows: list[_Row], lines: list[Line], problems: list[ReportItem], floating=()
+) -> dict:
+    """Domains of the rows printed without one, taken from the nearest label of their page.
+
+    A domain cell merged over several rows prints its label once, vertically centred on the
+    group, so the extraction puts it beside one row of the group only. Each unlabelled row
+    takes the label whose lines are nearest to its own, within the same page of the table (the
+    repeated column headers, and the "AU MALI" / "EN FRANCE" headings, close a group). The
+    result is reported, one item per run of rows, for a reader to check against the PDF.
+    """
+    breaks = sorted(
+        number
+        for number, text in lines
+        if (_is_header_line(text) and text.strip()) or SECTION_RE.match(text.strip())
+    )
+
+    def section(line: int) -> int:
+        return sum(1 for b in breaks if b <= line)
+
+    labels = []
+    for row in rows:
+        domain = collapse(" ".join(ln[1] for _, ln in row.domain))
+        if domain and not SECTION_RE.match(domain):
+            centre = sum(ln[0] for _, ln in row.domain if ln[1].strip()) / len(
+                [1 for _, ln in row.domain if ln[1].strip()]
+            )
+            labels.append((section(row.domain[0][1][0]), centre, domain))
+    labels += [(section(number), number, label) for number, label in floating]
+    result: dict[int, str] = {}
+    runs: list[tuple[str, list[int]]] = []
+    for row in rows:
+        if row.domain or not (row.actions or row.period or row.budget):
+            continue
+        first, last = _span(row)
+        centre = (first + last) / 2
+        candidates = [(abs(c - centre), -c, d) for s, c, d in labels if s == section(first)]
+        if not candidates:
+            continue
+        domain = min(candidates)[2]
+        result[id(row)] = domain
+        if runs and runs[-1][0] == domain:
+            runs[-1][1].append(row.line)
+        else:
+            runs.append((domain, [row.line]))
+    for domain, numbers in runs:
+        problems.append(
+            ReportItem(
+                line=numbers[0],
+                kind="inferred-domain",
+                message="Domaine non imprimé à la ligne : repris du libellé le plus proche "
+                "(cellule fusionnée), à vérifier",
+                value=f"{domain} ← lignes {', '.join(map(str, numbers))}",
+                field="domain",
+            )
+        )
+    return result
+
+
 def parse_actions_table(
     lines: list[Line], labels_path: str | Path | None = None
 ) -> tuple[list[ActionRecord], list[ReportItem]]:
@@ -798,9 +924,11 @@ def parse_actions_table(
     rows: list[_Row] = []
     for row in _build_rows(blocks, labels, problems):
         rows.extend(_split_multi_label(row, problems))
+    floating = _strip_glued_labels(rows, labels)
+    inferred = _fill_merged_domains(rows, lines, problems, floating)
     records: list[ActionRecord] = []
     for row in rows:
-        domain = collapse(" ".join(ln[1] for _, ln in row.domain))
+        domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
         description = clean_text([ln[1] for _, ln in row.actions])
         period = _join_cell([ln[1] for _, ln in row.period])
         budget = _join_cell([ln[1] for _, ln in row.budget])

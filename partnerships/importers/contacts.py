@@ -229,7 +229,8 @@ def parse_contacts(
                 ReportItem(
                     block.line,
                     "guessed-side",
-                    f"Côté {_SIDE_FR[side]} déduit de la position du bloc, à vérifier",
+                    f"Côté {_SIDE_FR[side]} déduit de la seule position du bloc dans la "
+                    "fiche (aucun numéro de téléphone pour le confirmer), à vérifier",
                     block.label,
                     "side",
                 )
@@ -497,6 +498,7 @@ def _feed(block: _Block, state: _FieldState, number: int, raw: str, report: list
 def _add(values: list[str], value: str) -> None:
     value = collapse(value) or ""
     value = value.strip(" :;")
+    value = re.sub(r"(?<=\d)\.$", "", value)  # "02.40.80.85.33." : the final dot is not a digit
     if fold(value) in _EMPTY_VALUES or not re.search(r"\w", value):
         return
     values.append(value)

@@ -287,16 +287,65 @@ def _parse_collectivities(fiche: FicheRecord, rows: list[Line], report: list[Rep
         elif blocks:
             blocks[-1][2].append(line)
     title_parts = _title_parts(fiche.title)
+    title_sides = [part.strip() for part in fiche.title.split("/", 1)]
     has_malian = False
     for side, heading, body in blocks:
         has_malian = has_malian or side == "ML"
         refs = _parse_block(fiche, side, heading, body, title_parts, report)
         (fiche.french if side == "FR" else fiche.malian).extend(refs)
+        index = 0 if side == "FR" else 1
+        if refs and index < len(title_sides):
+            _check_title(title_sides[index], refs, report)
     if fiche.french:
         fiche.field_lines["french"] = fiche.french[0].line
     if fiche.malian:
         fiche.field_lines["malian"] = fiche.malian[0].line
     return has_malian
+
+
+_ACRONYM_SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "d", "l"}
+
+
+def _check_title(title_side: str, refs: list[CollectivityRef], report: list[ReportItem]) -> None:
+    """Report a "Nom :" that designates another body than the fiche's title.
+
+    "Quimperlé" over "Nom : SMPE" (l. 10302), "Chaumont-Association de Jumelage-Coopération"
+    over "Nom : Asso.de Jumelage-Coopération San Mali": which is the partner is for a reader to
+    confirm. Spelling variants, level words ("Cercle de") and an acronym of the name ("AIMF")
+    are not differences.
+    """
+    if not title_side:
+        return
+    title_key = _core_key(title_side)
+
+    def designated(ref: CollectivityRef) -> bool:
+        name_key = _core_key(ref.name_as_printed)
+        if not name_key or name_key in title_key or title_key in name_key:
+            return True
+        words = fold(ref.name_as_printed).split()
+        initials = "".join(w[0] for w in words if w not in _ACRONYM_SMALL_WORDS)
+        return fold(title_side).replace(" ", "") == initials
+
+    # a group is titled by its leader alone ("Pontcharra" for four communes)
+    if any(designated(ref) for ref in refs):
+        return
+    for ref in refs:
+        report.append(
+            ReportItem(
+                ref.line,
+                "name-differs-from-title",
+                "Nom de la collectivité différent du titre de la fiche : partenaire à confirmer",
+                value=f"{title_side} / {ref.name_as_printed}",
+                field="french" if ref.side == "FR" else "malian",
+            )
+        )
+
+
+def _core_key(name: str) -> str:
+    """The matching key without its type tag ("cercle:yelimane" -> "yelimane")."""
+    from .places import collectivity_key
+
+    return collectivity_key(name).split(":", 1)[-1]
 
 
 def _parse_block(

@@ -315,14 +315,18 @@ def canonical_name(name_as_printed: str, country: str, variants: list[str] | Non
     Allier").
     """
     key = collectivity_key(name_as_printed)
+    curated = _alias_canonicals().get(key)
     candidates = [name_as_printed] + [
         v for v in (variants or []) if v and collectivity_key(v) == key
     ]
+    if curated:
+        candidates.append(curated)
     # Scored without the noise, else "Comité" in a trailing "/Comité local…" counts as an accent.
     candidates = [collapse(_NOISE_SUFFIX_RE.sub("", c)) or "" for c in candidates]
     best = min(
         enumerate(candidates),
         key=lambda item: (
+            item[1] != curated,  # the spelling chosen in the alias table comes first
             _ABBREVIATED_RE.match(item[1]) is not None,
             _all_caps(item[1]),
             -_accents(item[1]),
@@ -350,9 +354,122 @@ def canonical_name(name_as_printed: str, country: str, variants: list[str] | Non
             _ABBREVIATION_TEXT.get(short, abbreviation.group(0).strip())
             + text[abbreviation.end() - 1 :]
         )
+    if kind == "association":
+        text = re.sub(r"^Asso\.\s*", "Association ", text)  # "Asso.de Jumelage…"
     # An association's name is its own ("Fédération France Cercle de Ménaka"): no lower-casing.
     text = _typography(text, institution=kind not in {"association", "other"})
+    text = _accents_from(text, [*candidates, *(variants or []), *_reference_names(country)])
+    if country.upper() == "FR":
+        text = _french_territory(text, kind, [*candidates, *(variants or [])])
     return text[:1].upper() + text[1:]
+
+
+@cache
+def _alias_canonicals() -> dict[str, str]:
+    """{key: canonical spelling} of the alias table: a curated display spelling."""
+    with open(ALIASES_PATH, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {collectivity_key(row["canonical"]): row["canonical"].strip() for row in rows}
+
+
+@cache
+def _reference_names(country: str) -> tuple[str, ...]:
+    """Place names of the reference tables, spelt with their accents ("Yélimané", "Dioïla")."""
+    if country.upper() != "ML":
+        return ()
+    names = [name for name, _ in _cercle_table().values()]
+    names += list(_region_table()[2].values())
+    return tuple(names)
+
+
+_WORD_SPLIT_RE = re.compile(r"([\s\-'’/(),]+)")
+
+
+def _accents_from(text: str, sources: list[str]) -> str:
+    """Accents put back on a word from another printing of it, letter for letter.
+
+    "Kenieba Konko" takes "Kéniéba" from the cercle table, "Cercle de Yelimane" takes
+    "Yélimané" from the title: the accents are read in a printing, never guessed. A word only
+    changes when the other printing has the same letters and more accents.
+    """
+    accented: dict[str, str] = {}
+    for source in sources:
+        for word in _WORD_SPLIT_RE.split(source or ""):
+            folded = fold(word)
+            if folded and _accents(word) > _accents(accented.get(folded, "")):
+                accented[folded] = word
+    out = []
+    for word in _WORD_SPLIT_RE.split(text):
+        other = accented.get(fold(word))
+        if other and _accents(other) > _accents(word):
+            other = unicodedata.normalize("NFC", other)
+            word_nfc = unicodedata.normalize("NFC", word)
+            if len(other) == len(word_nfc):
+                word = "".join(
+                    o.upper() if w.isupper() else o.lower()
+                    for w, o in zip(word_nfc, other, strict=True)
+                )
+        out.append(word)
+    return "".join(out)
+
+
+_ARTICLE_RE = re.compile(r"^(?:la|le|les|l')$", re.IGNORECASE)
+_SAINT_RUN_RE = re.compile(
+    r"\b(Saint|Sainte)\s+([A-ZÉÈÎÂ][\w'’]*(?:\s+(?:(?:de|du|des|la|le|les|sur|sous|en|lès|aux|"
+    r"d'|l')\s*)*[A-ZÉÈÎÂ][\w'’]*)*)"
+)
+
+
+_DEPT_ARTICLE_RE = re.compile(r"(?:\b(?:de la|du|des|de) |\b(?:de l|d)['’])$", re.IGNORECASE)
+
+
+def _department_article(department: dict, sources: list[str]) -> str:
+    """The article printed before a département's name in another printing ("CG du Haut-Rhin")."""
+    from . import lists
+
+    for source in sources:
+        for match in lists._department_matches(source or ""):
+            found = _DEPT_ARTICLE_RE.search(source[: match.start])
+            if match.payload["code"] == department["code"] and found:
+                return found.group(0).lower().replace("’", "'")
+    return ""
+
+
+def _french_territory(text: str, kind: str, sources: list[str] = ()) -> str:
+    """French toponyms in their official form.
+
+    A commune's name is hyphenated ("Saint Jean de la Ruelle" -> "Saint-Jean-de-la-Ruelle",
+    "Marly le Roy" -> "Marly-le-Roy"), an opening article excepted ("La Rochette"); in a body's
+    name, a "Saint…" place is ("… de Sainte-Maure-de-Touraine"). A département or a région
+    takes the spelling of the reference table ("Conseil général des Hautes-Pyrénées",
+    "Conseil régional Nord-Pas-de-Calais"), with the article as printed.
+    """
+    from . import lists  # lists holds the départements reference
+
+    if kind == "commune":
+        words = text.split(" ")
+        head = []
+        if len(words) > 1 and _ARTICLE_RE.match(words[0]):
+            head = [words.pop(0)]
+        if len(words) > 1 and not any(w.startswith("(") for w in words):
+            words = ["-".join(words)]
+        return " ".join(head + words).replace("' ", "'")
+    text = _SAINT_RUN_RE.sub(lambda m: m.group(1) + "-" + re.sub(r"\s+", "-", m.group(2)), text)
+    text = re.sub(r"(d'|l')-", r"\1", text)
+    if kind == "departement":
+        # one display form for the body: "Département du Morbihan" is its Conseil général
+        text = re.sub(r"^D[ée]partement\b", "Conseil général", text)
+        match = lists._best(lists._department_matches(text))
+        if match:
+            head = text[: match.start]
+            if not _DEPT_ARTICLE_RE.search(head):
+                head = head.rstrip() + " " + _department_article(match.payload, sources)
+            text = head + match.payload["name"] + text[match.end :]
+    elif kind == "region":
+        match = lists._best(lists._region_2008_matches(text))
+        if match:
+            text = text[: match.start] + match.payload + text[match.end :]
+    return text
 
 
 # --------------------------------------------------------------------------------------------

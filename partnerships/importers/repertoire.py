@@ -141,23 +141,36 @@ def first_year(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# "Il n'y a pas de convention", "À finaliser – par le biais d'une convention": nothing signed.
+NOT_SIGNED_RE = re.compile(r"\b(pas de|pas d|aucune?|sans|a finaliser|projet d[e']?|en projet)\b")
+
+
 def formalisation_kind(text: str | None) -> str:
-    """The kind of document named first in the formalisation answer ("" when none is named)."""
+    """The kind of document named first in the formalisation answer ("" when none is signed)."""
     folded = fold(text or "")
     found = [
         (match.start(), kind)
         for kind, pattern in FORMALISATION_KINDS
         if (match := re.search(pattern, folded))
     ]
-    return min(found)[1] if found else ""
+    if not found:
+        return ""
+    start, kind = min(found)
+    # A negation or an intention just before the word means that document does not exist.
+    if NOT_SIGNED_RE.search(folded[max(0, start - 40) : start]):
+        return ""
+    return kind
 
 
+COUNT_OF_MEMBERS_RE = re.compile(r"\d\s*(villes|communes|membres|villages)\b", re.IGNORECASE)
 MILLION_RE = re.compile(r"(\d+(?:[,.]\d+)?)\s*millions?\b", re.IGNORECASE)
 URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 
 
 def parse_population(text: str | None) -> int | None:
     """The number of inhabitants printed: "139 800", "environ 40 000", "1,5 million d'habitants"."""
+    if COUNT_OF_MEMBERS_RE.search(text or ""):
+        return None  # "156 villes membres" counts members, not inhabitants
     million = MILLION_RE.search(text or "")
     if million:
         return int(Decimal(million.group(1).replace(",", ".")) * 1_000_000)
@@ -314,13 +327,22 @@ class Assembler:
                     self.note(
                         ref.line,
                         "unreadable-population",
-                        "Population illisible",
+                        "Population non lue (pas un nombre d'habitants)",
                         ref.population_as_printed,
                         "population",
                     )
         if ref.location_as_printed and not draft.location_as_printed:
             draft.location_as_printed = ref.location_as_printed
+        if alone:
+            # The title sometimes prints the only accented spelling ("Kéniéba Konko").
+            sides = fiche.title.split("/", 1)
+            side_text = sides[0] if ref.side == "FR" else (sides[1] if len(sides) > 1 else "")
+            if collapse(side_text) and places.collectivity_key(side_text) == draft.key:
+                draft.add_printing(side_text)
         if ref.side == "FR":
+            # A member of a group may print its own département: "La Rochette (73)".
+            if re.search(r"\(\d[\dAB]\)", ref.name_as_printed):
+                self.place_french(draft, ref.name_as_printed)
             self.place_french(draft, ref.location_as_printed)
         else:
             region, cercle = places.resolve_malian_region(
@@ -382,9 +404,10 @@ class Assembler:
             found = [d for d in candidates if malian_matches(d, loose)]
             if found:
                 return found[0]
-        # A fiche that prints no Malian partner (Bron) is the pair Annexe 1 gives it.
+        # A fiche that prints no Malian partner (Bron) is the pair Annexe 1 gives it; the
+        # "non renseignés" list names pairs that have no fiche, so it never completes one.
         alone = [d for d in candidates if not d.malian]
-        return alone[0] if len(alone) == 1 else None
+        return alone[0] if len(alone) == 1 and pair.region_heading else None
 
     def add_listed(self, pair: ListedPair, from_annex: bool):
         french_key = places.collectivity_key(pair.french_as_printed)
@@ -464,6 +487,19 @@ class Assembler:
                     member.key == french_key
                     or re.search(rf"\b{re.escape(member.key)}\b", french_key)
                 ):
+                    annex_department = lists.match_department(pair.department_as_printed)
+                    if (
+                        member.department
+                        and annex_department
+                        and annex_department["name"] != member.department
+                    ):
+                        self.note(
+                            pair.line,
+                            "department-conflict",
+                            f"Département de l'annexe 1 contredit la fiche ({member.department})",
+                            pair.department_as_printed,
+                            "department",
+                        )
                     self.place_french(member, pair.department_as_printed)
             if region:
                 for member in draft.malian:
@@ -559,6 +595,8 @@ class Assembler:
                 draft.name_as_printed, draft.country, draft.printings
             )
             draft.kind = places.guess_kind(draft.name_as_printed, draft.country)
+            if draft.kind in ("ml_region", "district"):
+                draft.cercle = ""  # a region's body is not in one of its cercles
             if draft.kind == "departement":
                 self.place_french(draft, draft.name)  # a conseil général is its département
             elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:

@@ -12,6 +12,8 @@ FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.
 # Bullet glyphs the PDF extraction leaves at the start of list items (private-use and symbol
 # characters come from Wingdings bullets).
 BULLET_RE = re.compile(r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s)")
+# A dated entry ("2005 : Signature…", "Décembre 2007 : …") after a blank line opens a paragraph.
+DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s")
 # A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
 PARAGRAPH_END_RE = re.compile(r"[.:;!?)»…]$")
 _WS_RE = re.compile(r"\s+")
@@ -64,7 +66,7 @@ def clean_text(lines: list[str]) -> str | None:
         starts_paragraph = BULLET_RE.match(line) is not None or (
             blank_before
             and (line[0].isupper() or line[0].isdigit())
-            and PARAGRAPH_END_RE.search(current) is not None
+            and (PARAGRAPH_END_RE.search(current) is not None or DATED_ENTRY_RE.match(line))
         )
         if current and starts_paragraph:
             paragraphs.append(current)
