@@ -226,7 +226,7 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 290
+    assert len(actions) == 291
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     assert problems["missing-domain"] == sum(1 for _, a in actions if a.domain_as_printed is None)
@@ -426,3 +426,88 @@ def test_aimf_label_glued_to_another_cell():
     assert by_line[13074].domain_as_printed == "État civil"
     assert by_line[13113].domain_as_printed == "Assainissement"
     assert by_line[13113].budget_as_printed == "210 000 €"
+
+
+def test_amount_printed_mid_description_keeps_the_description_whole():
+    # Saumur prints each budget beside the middle of a long description: the text under the
+    # amount finishes the sentence ("(Il existe déjà / 4 500,00 € / d'autres périmètres …") and
+    # the paragraphs after it belong to the same action, not to a row of their own.
+    saumur = parsed(11551)[0]
+    assert len(saumur) == 4
+    pauvrete = saumur[1]
+    assert pauvrete.domain_as_printed == "Domaine de la lutte contre la pauvreté"
+    assert pauvrete.budget_as_printed == "4 500,00 €"
+    assert "(Il existe déjà d’autres périmètres maraîchers sur la commune" in pauvrete.description
+    assert pauvrete.description.endswith("une ressource supplémentaire à leurs faibles revenus.")
+    appui = saumur[3]
+    assert appui.budget_as_printed == "6 000,00 €"
+    assert "permettraient de mieux faire connaître" in appui.description
+    assert appui.description.endswith("collectivités locales maliennes.")
+
+
+def test_aimf_row_closed_by_a_sum_on_an_actions_line():
+    """AIMF tables print a row's dates and budget at the end of its last actions line; the
+    lines after it are the next row, not more description."""
+    by_line = {a.line: a for a in parsed(12955)[0]}
+    gestion = by_line[13078]
+    assert gestion.description == "Amélioration de la gestion administrative et financière"
+    assert (gestion.period_as_printed, gestion.budget_as_printed) == ("Depuis 2002", "240 000 €")
+    assert by_line[13085].domain_as_printed == "Nouvelles technologies"
+    assert by_line[13085].budget_as_printed == "60 000 €"
+    artisans = by_line[13096]
+    assert artisans.description == "Formation d’artisans de secteur informel"
+    assert artisans.budget_as_printed == "48 000 €"
+    # the health rows under it are a row of their own, no longer in « Secteur marchand »
+    assert by_line[13098].description.startswith("Construction et équipement de deux centres")
+    assert by_line[13098].budget_as_printed is None
+    mopti = {a.line: a for a in parsed(13353)[0]}
+    assert mopti[13464].domain_as_printed == "Nouvelles technologies Éducation"
+    assert mopti[13473].description == "Construction et équipement du centre de santé de Togüel"
+    assert mopti[13473].period_as_printed == "2003"
+    assert mopti[13473].budget_as_printed == "33 000 €\nTOTAL 108 000"
+    sikasso = {a.line: a for a in parsed(13488)[0]}
+    assert sikasso[13588].description == "Modernisation des services financiers"
+    assert sikasso[13588].budget_as_printed == "11 500 €"
+
+
+def test_project_table_of_volets():
+    """Montreuil's PADDY (fiche 9112): "Volet" headings over PROJET / OBJECTIF / ACTIVITES."""
+    lines = [ln for ln in read_lines(SOURCE) if 9279 <= ln[0] <= 9480]
+    actions, problems = parse_actions_table(lines)
+    assert len(actions) == 18
+    first = actions[0]
+    assert first.line == 9289
+    assert first.domain_as_printed == "DEVELOPPEMENT RURAL ET SECURITE ALIMENTAIRE"
+    assert first.description == (
+        "Appui à l’agriculture et à l’élevage\n"
+        "Objectif spécifique : Renforcement de la sécurité alimentaire\n"
+        "Activités principales prévues : Aménagements hydroagricoles, intensification des "
+        "systèmes de production (avec l’appui de la coopération vietnamienne), "
+        "aménagements pastoraux"
+    )
+    by_line = {a.line: a for a in actions}
+    assert by_line[9416 + 1].domain_as_printed == (
+        "ASSAINISSEMENT ET TRAITEMENT DES DECHETS LIQUIDES ET SOLIDES"
+    )
+    assert by_line[9473].domain_as_printed == "Santé"
+    assert by_line[9473].description.endswith("Activités principales prévues : À l’étude")
+    kinds = Counter(p.kind for p in problems)
+    assert kinds["repeated-row"] == 5  # lines 9434-9457 printed again under their headings
+    assert kinds["header-budget"] == 2  # "Budget : 500 000 €", "(coût estimé du PADDY : …)"
+    assert kinds["unaligned-column"] == 1  # 9429: project and objective on the same lines
+    assert not any("VOLET" in (a.description or "") for a in actions)
+
+
+def test_aimf_merged_labels_placed_by_their_printed_line():
+    # "Humanitaire Achat de grains" heads the table's last row alone: the row above it
+    # ("Don de Bennes…") belongs to the « Assainissement » cell centred above
+    bamako = {a.line: a for a in parsed(12955)[0]}
+    assert bamako[13124].domain_as_printed == "Assainissement"
+    assert bamako[13126].domain_as_printed == "Humanitaire"
+    # "Appui à la modernisation de l'état civil / État civil / Formation … / 33 000 €"
+    sikasso = {a.line: a for a in parsed(13488)[0]}
+    assert sikasso[13582].domain_as_printed == "État civil"
+    assert sikasso[13582].description == (
+        "Appui à la modernisation de l’état civil Formation de cadres municipaux"
+    )
+    assert sikasso[13582].budget_as_printed == "33 000 €"

@@ -142,3 +142,67 @@ def test_to_eur():
 )
 def test_parse_years(text, years):
     assert parse_years(text) == years
+
+
+def test_year_then_comma_then_amount_is_not_a_decimal():
+    # AIMF Gao, line 13197: "Depuis 2002, 22 000 euros" used to read "2002, 22" and "000 euros"
+    found, _ = parse_amounts("Depuis 2002, 22 000 euros ont été investis à Gao")
+    assert [(a.amount, a.currency) for a in found] == [(Decimal("22000"), "EUR")]
+    found, _ = parse_amounts("Depuis 1998, 1 368 000 € ont été investis à Bamako")
+    assert [a.amount for a in found] == [Decimal("1368000")]
+    read, _ = one("9 200, 00 €")
+    assert read.amount == Decimal("9200.00")
+
+
+def test_millions_d_euros():
+    read, problems = one("2,4 \nmillions d’euros.")  # Ille-et-Vilaine, line 3977
+    assert (read.amount, read.currency, problems) == (Decimal("2400000"), "EUR", [])
+
+
+def test_budget_of_another_body_is_reported_not_read():
+    found, problems = parse_amounts(
+        "Budget de l’AIMF : 5 millions d’euros Total Mali : 1 744 000 €", line=13038
+    )
+    assert [(a.amount, a.is_total) for a in found] == [(Decimal("1744000"), True)]
+    assert [(p.kind, p.line) for p in problems] == [("ambiguous-amount", 13038)]
+
+
+def test_same_sum_in_two_currencies_is_one_amount():
+    # Thionville, line 12265 and following
+    found, _ = parse_amounts("(36.000 FF) ou 5.488 €. (33.840 FF) ou 5.159 €.")
+    assert [(a.amount, a.currency) for a in found] == [
+        (Decimal("5488"), "EUR"),
+        (Decimal("5159"), "EUR"),
+    ]
+    found, _ = parse_amounts("671.000 FF (102.300 €) réduit à 90.047 €.")
+    assert [(a.amount, a.currency) for a in found] == [(Decimal("90047"), "EUR")]
+
+
+def test_lone_year_like_first_line_is_an_amount_not_a_year():
+    # Chilly-Mazarin, line 2362: a column of bare numbers, the first of which looks like a year
+    found, problems = parse_amounts("2018\n4970\n690")
+    assert found == []
+    assert [p.value for p in problems] == ["2018", "4970", "690"]
+    found, _ = parse_amounts("38 217 (2003 à 2006)", default_currency="EUR")
+    assert [a.amount for a in found] == [Decimal("38217")]
+
+
+def test_bare_number_takes_the_cells_only_currency():
+    # Montreuil 2, line 9203
+    found, problems = parse_amounts("100 000 par an (total de 500 000 euros pour le projet)")
+    assert [(a.amount, a.currency, a.is_total) for a in found] == [
+        (Decimal("100000"), "EUR", False),
+        (Decimal("500000"), "EUR", True),
+    ]
+    assert [p.kind for p in problems] == ["assumed-currency"]
+    read, _ = one("TOTAL 142 500 €")
+    assert read.is_total
+
+
+def test_numbers_that_name_are_not_amounts():
+    found, problems = parse_amounts("Phase 1\n20 000 Euros\nPhase 2\nAttente devis")
+    assert [a.amount for a in found] == [Decimal("20000")] and problems == []
+    found, problems = parse_amounts("80 000 € (le CG 01 répartit tout ou partie)")
+    assert [a.amount for a in found] == [Decimal("80000")] and problems == []
+    read, _ = one("1 200 euros cette année 2007 donnés")
+    assert read.year == 2007

@@ -84,7 +84,7 @@ TAIL_RE = re.compile(
     rf"^(?P<head>.*?\S)\s+(?P<period>{_PERIOD})(?:\s+(?P<budget>{_BUDGET_START}.*))?$"
 )
 BUDGET_TAIL_RE = re.compile(
-    r"^(?P<head>.*?\S)\s{2,}(?P<budget>\d[\d .,]*\s*(?:millions?\s+de|€|euros?|Fr)\b.*)$"
+    r"^(?P<head>.*?\S)\s{2,}(?P<budget>\d[\d .,]*\s*(?:millions?\s+de\b|€|euros?\b|Fr\b).*)$"
 )
 # A dates line that carries the budget as well: "2005 3000  Euros", "Depuis 1996  Les".
 LEAD_RE = re.compile(
@@ -657,7 +657,9 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
             ):
                 row = _Row(line=_content(block)[0][1][0], col="B")
                 rows.append(row)
-            row.budget.extend(block)
+            budget, rest = _split_budget_block(block, row)
+            row.budget.extend(budget)
+            row.actions.extend(rest)
             row.col = "E" if next_kind == "text" else "B"
             continue
         # a text block: a new row, or the continuation of the current one
@@ -707,6 +709,23 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
                 row.actions, row.period, row.budget = kept, row.period + period, row.budget + budget
                 row.col = "B" if period and not budget else "E"
     return rows
+
+
+def _split_budget_block(block: list, row: _Row) -> tuple[list, list]:
+    """The budget cell, and the lines after it that finish the actions cell's sentence.
+
+    Saumur prints the amount in the middle of a description ("… une association de gestion.
+    (Il existe déjà / 4 500,00 € / d'autres périmètres maraîchers sur la / commune, …"): the
+    wide lower-case lines under the amount go back to the unfinished actions cell.
+    """
+    actions = [ln[1].strip() for _, ln in row.actions if ln[1].strip()]
+    if not actions or re.search(r"[.!?:]$", actions[-1]):
+        return block, []
+    for index, (_, ln) in enumerate(block):
+        text = ln[1].strip()
+        if text and text[0].islower() and len(text) > LABEL_WIDTH and not _is_amount_line(text):
+            return block[:index], block[index:]
+    return block, []
 
 
 def _continues(row: _Row, block: list, cells=("budget", "period", "actions")) -> bool:
@@ -841,6 +860,14 @@ def _strip_glued_labels(rows: list[_Row], labels: list[str]) -> list[tuple[int, 
     known = set(labels)
     found: list[tuple[int, str]] = []
     for row in rows:
+        if not row.domain:
+            # a label alone on the second line of an unlabelled row's actions cell ("Appui à
+            # la modernisation de l'état civil / État civil")
+            for item in [item for item in row.actions if item[1][1].strip()][1:2]:
+                text = item[1][1].strip()
+                if text[0].isupper() and len(text) <= LABEL_WIDTH and _label_key(text) in known:
+                    row.actions.remove(item)
+                    found.append((item[1][0], collapse(text) or ""))
         for name in ("period", "budget"):
             cell = getattr(row, name)
             for i, (offset, (number, text)) in enumerate(list(cell)):
@@ -852,6 +879,106 @@ def _strip_glued_labels(rows: list[_Row], labels: list[str]) -> list[tuple[int, 
                     cell[i] = (offset, (number, ""))  # the whole line is the label
                     found.append((number, collapse(text) or ""))
     return found
+
+
+def _merge_orphan_text(rows: list[_Row]) -> list[_Row]:
+    """Text printed below a row's budget with no domain, date or budget of its own goes on
+    that row's actions cell: the budget was printed beside the middle of a long description
+    (Saumur), not at the end of a row."""
+    kept: list[_Row] = []
+    for row in rows:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.budget
+            and previous.actions
+            and row.actions
+            and not (row.domain or row.period or row.budget)
+        ):
+            previous.actions.extend(row.actions)
+            continue
+        kept.append(row)
+    return kept
+
+
+def _split_inline_budgets(rows: list[_Row]) -> list[_Row]:
+    """A line inside an actions cell that ends with a sum in a currency ("… financière Depuis
+    2002 240 000 €", "Formation d'artisans de secteur informel  48 000 €") closes a row: the
+    extraction printed that row's dates and budget on its last line, and the lines after it are
+    the next row (AIMF tables)."""
+    result: list[_Row] = []
+    for row in rows:
+        budget = [ln[1].strip() for _, ln in row.budget if ln[1].strip()]
+        content = [item for item in row.actions if item[1][1].strip()]
+        if content and not row.budget and len(content) > 1:
+            text = content[-1][1][1].strip()
+            if _is_amount_line(text) and CURRENCY_RE.search(text) and text[0].isdigit():
+                # a sum alone on the cell's last line ("Formation de cadres / 33 000 €")
+                row.actions.remove(content[-1])
+                row.budget = [content[-1]]
+                content = content[:-1]
+        if content and budget and re.match(r"TOTAL\b", budget[0]):
+            # the table's total under the last row: that row's own sum is on its last line
+            offset, (number, text) = content[-1]
+            match = TAIL_RE.match(text.rstrip()) or BUDGET_TAIL_RE.match(text.rstrip())
+            if match and match.groupdict().get("budget") and CURRENCY_RE.search(match["budget"]):
+                row.actions[row.actions.index(content[-1])] = (offset, (number, match["head"]))
+                if match.groupdict().get("period"):
+                    row.period.append((offset, (number, match["period"])))
+                row.budget.insert(0, (offset, (number, match["budget"])))
+        while True:
+            content = [item for item in row.actions if item[1][1].strip()]
+            cut = None
+            # the last line too when the row has no dates or budget of its own yet
+            scanned = content if not (row.period or row.budget) else content[:-1]
+            for index, (_offset, (_number, text)) in enumerate(scanned):
+                match = TAIL_RE.match(text.rstrip()) or BUDGET_TAIL_RE.match(text.rstrip())
+                budget = match and match.groupdict().get("budget")
+                if budget and CURRENCY_RE.search(budget) and not text.strip()[0].isdigit():
+                    cut = index, match
+                    break
+            if cut is None:
+                # the same, already taken apart: a one-line budget printed on an actions line
+                # that is not the cell's last
+                budget_lines = {ln[0] for _, ln in row.budget if ln[1].strip()}
+                action_lines = [ln[0] for _, ln in content]
+                if not (
+                    len(budget_lines) == 1
+                    and budget_lines <= set(action_lines[:-1])
+                    and not row.period
+                ):
+                    break
+                number = budget_lines.pop()
+                head = _Row(line=row.line, domain=row.domain, budget=row.budget)
+                head.actions = [item for item in row.actions if item[1][0] <= number]
+                row.budget = []
+            else:
+                index, match = cut
+                offset, (number, _text) = content[index]
+                head = _Row(line=row.line, domain=row.domain)
+                head.actions = [item for item in row.actions if item[1][0] < number]
+                head.actions.append((offset, (number, match.group("head"))))
+                if match.groupdict().get("period"):
+                    head.period = [(offset, (number, match.group("period")))]
+                head.budget = [(offset, (number, match.group("budget")))]
+            result.append(head)
+            rest = [item for item in row.actions if item[1][0] > number]
+            row = _Row(
+                line=rest[0][1][0] if rest else number,
+                actions=rest,
+                period=row.period,
+                budget=row.budget,
+            )
+            # the next row may open on its own domain cell ("Nouvelles technologies / Éducation")
+            content = [item for item in rest if item[1][1].strip()]
+            first_block = content[:1] + [
+                item for item in content[1:] if item[0] > 0 and item[1][0] - content[0][1][0] < 3
+            ]
+            if first_block and len(first_block) < len(content) and _is_label_block(first_block):
+                row.domain = first_block
+                row.actions = [item for item in rest if item not in first_block]
+        result.append(row)
+    return result
 
 
 def _fill_merged_domains(
@@ -875,13 +1002,25 @@ def _fill_merged_domains(
         return sum(1 for b in breaks if b <= line)
 
     labels = []
-    for row in rows:
+    for index, row in enumerate(rows):
         domain = collapse(" ".join(ln[1] for _, ln in row.domain))
         if domain and not SECTION_RE.match(domain):
             centre = sum(ln[0] for _, ln in row.domain if ln[1].strip()) / len(
                 [1 for _, ln in row.domain if ln[1].strip()]
             )
-            labels.append((section(row.domain[0][1][0]), centre, domain))
+            here = section(row.domain[0][1][0])
+            following = next(
+                (r for r in rows[index + 1 :] if r.domain or r.actions or r.period or r.budget),
+                None,
+            )
+            last = following is None or section(_span(following)[0]) != here
+            shared = {ln[0] for _, ln in row.domain} & {ln[0] for _, ln in row.actions}
+            if last and shared and centre <= _span(row)[0]:
+                # a label printed on the same line as the last row of a table page heads that
+                # row alone: a merged cell over rows above would be centred above it
+                # ("Humanitaire Achat de grains" under "Don de Bennes…", « Assainissement »)
+                centre += 1000
+            labels.append((here, centre, domain))
     labels += [(section(number), number, label) for number, label in floating]
     result: dict[int, str] = {}
     runs: list[tuple[str, list[int]]] = []
@@ -913,10 +1052,156 @@ def _fill_merged_domains(
     return result
 
 
+# Montreuil's PADDY table: "Volet 1 : DEVELOPPEMENT RURAL …" headings over the columns
+# "PROJET | OBJECTIF SPECIFIQUE | ACTIVITES PRINCIPALES PREVUES"
+PROJECT_HEADER_RE = re.compile(r"^\s*PROJET\s+OBJECTIF\s+SPECIFIQUE\b")
+VOLET_RE = re.compile(
+    r"^\s*(?:\W\s*)?(?:VOLET\s*\d+\s*:\s*(?:VOLET\s+)?(?P<label>.+)|(?P<other>AUTRES VOLETS\b.*))$",
+    re.IGNORECASE,
+)
+STUDY_RE = re.compile(r"À l[’']étude\s+À l[’']étude\s*$")
+ACTIVITY_WIDTH = 45  # the activities column is the wide one
+
+
+def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
+    """The "Volet / PROJET / OBJECTIF SPECIFIQUE / ACTIVITES" table, read by its own rules.
+
+    The heading of each "Volet" is the domain of its rows; under "AUTRES VOLETS …" each project
+    names its own domain. A row is a project cell, an objective cell and an activities cell
+    (the wide one, or "À l'étude À l'étude" for both of the last two). The extraction prints
+    some rows twice: a row repeated later in the table is kept once, where it is last printed.
+    """
+    problems: list[ReportItem] = []
+    started = False
+    volet: str | None = None
+    other = False
+    blocks: list[tuple[str | None, bool, list[Line]]] = []
+    current: list[Line] = []
+    pending_heading = False
+
+    def flush():
+        nonlocal current
+        if current:
+            blocks.append((volet, other, current))
+        current = []
+
+    for number, text in lines:
+        stripped = text.strip()
+        if is_footer(text):
+            continue
+        heading = VOLET_RE.match(stripped)
+        if heading:
+            flush()
+            other = bool(heading.group("other"))
+            volet = None if other else collapse(heading.group("label"))
+            pending_heading = not other
+            continue
+        if not started:
+            started = bool(PROJECT_HEADER_RE.match(text))
+            if not started and re.match(r"^\(?(?:Budget|coût)\b", stripped, re.IGNORECASE):
+                problems.append(
+                    ReportItem(
+                        line=number,
+                        kind="header-budget",
+                        message="Budget imprimé au-dessus du tableau des actions : à saisir",
+                        value=collapse(stripped) or "",
+                        field="budget",
+                    )
+                )
+            continue
+        if not stripped:
+            flush()
+            continue
+        if pending_heading and stripped.isupper() and not current:
+            volet = collapse(f"{volet} {stripped}")  # the heading wrapped: "… ET / SOLIDES"
+            continue
+        pending_heading = False
+        current.append((number, stripped))
+    flush()
+
+    rows: list[dict] = []
+    row: dict | None = None
+    for volet_label, is_other, block in blocks:
+        cell: list[str] = []
+        for number, text in block:
+            if row is None:
+                row = {"line": number, "volet": volet_label, "other": is_other, "cells": []}
+            study = STUDY_RE.search(text)
+            if study:
+                # "Santé À l'étude À l'étude": objective and activities both to be studied
+                head = text[: study.start()].strip()
+                if cell or head:
+                    row["cells"].append(" ".join(cell + ([head] if head else [])))
+                row["cells"] += ["À l’étude", "À l’étude"]
+                rows.append(row)
+                row, cell = None, []
+                continue
+            cell.append(text)
+        if not cell:
+            continue
+        if len(cell[0]) > LABEL_WIDTH + 6 and len(cell[0]) <= ACTIVITY_WIDTH and not row["cells"]:
+            row["cells"] += [" ".join(cell), None]  # project and objective on the same lines
+        else:
+            row["cells"].append(" ".join(cell))
+        if len(row["cells"]) >= 3 or any(len(t) > ACTIVITY_WIDTH for t in cell):
+            rows.append(row)
+            row = None
+    if row is not None:
+        rows.append(row)
+
+    records: list[ActionRecord] = []
+    keys = [(r["cells"][0] or "" if r["cells"] else "") for r in rows]
+    for index, row in enumerate(rows):
+        cells = [collapse(c) if c else None for c in row["cells"]]
+        if keys[index] and keys[index] in keys[index + 1 :]:
+            problems.append(
+                ReportItem(
+                    line=row["line"],
+                    kind="repeated-row",
+                    message="Ligne du tableau imprimée deux fois par l'extraction : "
+                    "gardée une fois",
+                    value=cells[0][:80],
+                    field="actions",
+                )
+            )
+            continue
+        if len(cells) != 3 or cells[1] is None:
+            problems.append(
+                ReportItem(
+                    line=row["line"],
+                    kind="unaligned-column",
+                    message="Ligne du tableau des projets mal découpée en colonnes : à vérifier",
+                    value=" | ".join(c or "?" for c in cells)[:120],
+                    field="actions",
+                )
+            )
+        project, objective, activities = (cells + [None, None, None])[:3]
+        parts = [project]
+        if objective:
+            parts.append(f"Objectif spécifique : {objective}")
+        if activities:
+            parts.append(f"Activités principales prévues : {activities}")
+        domain = project if row["other"] else row["volet"]
+        records.append(
+            ActionRecord(
+                line=row["line"],
+                domain_as_printed=domain,
+                description="\n".join(p for p in parts if p) or None,
+                period_as_printed=None,
+                budget_as_printed=None,
+                start_year=None,
+                end_year=None,
+            )
+        )
+    return records, problems
+
+
 def parse_actions_table(
     lines: list[Line], labels_path: str | Path | None = None
 ) -> tuple[list[ActionRecord], list[ReportItem]]:
     """One ActionRecord per row of the table(s), and the report of what could not be placed."""
+    if any(PROJECT_HEADER_RE.match(text) for _, text in lines):
+        return _parse_project_table(lines)
     problems: list[ReportItem] = []
     labels = _known_labels(labels_path)
     blocks, _euros = _blocks(lines, problems)
@@ -924,6 +1209,7 @@ def parse_actions_table(
     rows: list[_Row] = []
     for row in _build_rows(blocks, labels, problems):
         rows.extend(_split_multi_label(row, problems))
+    rows = _split_inline_budgets(_merge_orphan_text(rows))
     floating = _strip_glued_labels(rows, labels)
     inferred = _fill_merged_domains(rows, lines, problems, floating)
     records: list[ActionRecord] = []
@@ -946,6 +1232,23 @@ def parse_actions_table(
         if not (domain or description or period or budget):
             continue
         start, end = parse_years(period or description)
+        if (
+            domain is None
+            and max(len((period or "").split("\n")), len((budget or "").split("\n"))) >= 4
+        ):
+            # many dates or sums and no domain: the extraction printed the table column after
+            # column (Thionville), its rows cannot be matched up from the text
+            first, last = _span(row)
+            problems.append(
+                ReportItem(
+                    line=row.line,
+                    kind="unaligned-table",
+                    message="Tableau extrait colonne par colonne : actions, dates et budgets "
+                    "à réaligner d'après le PDF",
+                    value=f"lignes {first}-{last}",
+                    field="actions",
+                )
+            )
         if domain is None:
             problems.append(
                 ReportItem(

@@ -31,25 +31,33 @@ YEAR_MIN, YEAR_MAX = 1950, 2030
 
 # A number: grouped thousands ("3 677 549", "300.000", "90.047"), or plain digits with an
 # optional decimal part ("8004,27", "9 200, 00", "25,5").
-_NUMBER = r"\d{1,3}(?:[ \u00a0.]\d{3})+(?:,\s?\d{1,2})?(?!\d)|\d+(?:,\s?\d+)?"
+# A comma followed by a space is a decimal comma only before two digits that do not start a
+# thousands group: "Depuis 2002, 22 000 euros" is a year then an amount.
+_DECIMAL = r"(?:,\d+|,\s\d{1,2}(?![ \u00a0.]?\d))"
+_NUMBER = rf"\d{{1,3}}(?:[ \u00a0.]\d{{3}})+{_DECIMAL}?(?!\d)|\d+{_DECIMAL}?"
 _CURRENCY = (
     r"(?P<cur>€|\ufffd|euros?\b|E\b|"
     r"(?:de\s+)?(?:francs?\s*CFA|F\s*CFA|Fcfa|CFA)\b|Ff\b|FF\b|Fr\b|kF\b|(?:de\s+)?francs?\b)"
 )
 AMOUNT_RE = re.compile(
-    rf"(?P<num>{_NUMBER})\s*(?P<mult>millions?\s*(?:de\s+)?)?{_CURRENCY}?",
+    rf"(?P<num>{_NUMBER})\s*(?P<mult>millions?\s*(?:de\s+|d['’]\s*)?)?{_CURRENCY}?",
     re.IGNORECASE,
 )
-TOTAL_RE = re.compile(r"\b(?:T|total(?:\s+affectations)?)\s*:\s*$", re.IGNORECASE)
+TOTAL_RE = re.compile(r"(?:\bT\s*:|\btotal(?:\s+[^\s\d:]+)?\s*(?::|\bde)?)\s*$", re.IGNORECASE)
 YEAR_CONTEXT_RE = re.compile(
-    r"(?:exercice|en|pour|depuis|de|à|et|sur)\s*$|\(\s*$|\(\s*\d{4}\s*(?:à|et|-)\s*$",
+    r"(?:exercice|année|en|pour|depuis|de|à|et|sur)\s*$|\(\s*$|\(\s*\d{4}\s*(?:à|et|-)\s*$",
     re.IGNORECASE,
 )
+EQUIVALENT_RE = re.compile(r"\s*\)?\s*(?:\.\s*)?(?:ou|soit|\()\s*|\s*\(\s*", re.IGNORECASE)
+REVISED_RE = re.compile(r"\s*\)?\s*(?:réduit|ramené)e?s?\s+à\s*", re.IGNORECASE)
+# "Budget de l'AIMF : 5 millions d'euros": the budget of another body, not of this partnership
+OTHER_BUDGET_RE = re.compile(r"\bBudget\s+(?:de\s+l['’]|de\s+la\s+|du\s+)[A-ZÉ][\w'’ -]{0,40}:\s*$")
+INDEX_BEFORE_RE = re.compile(r"\b(?:phase|tranche|n°)\s*$", re.IGNORECASE)
 RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
 LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
 YEAR_AFTER_RE = re.compile(
-    r"^[^\d]{0,25}?(?:exercice|en|pour)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
+    r"^[^\d]{0,25}?(?:exercice|année|en|pour)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
 )
 
 MONTHS = (
@@ -98,12 +106,21 @@ def _problem(line: int, kind: str, message: str, value: str) -> ReportItem:
 
 
 def parse_amounts(
-    text: str | None, line: int = 0, default_currency: str | None = None
+    text: str | None,
+    line: int = 0,
+    default_currency: str | None = None,
+    default_reason: str = "d'après l'en-tête du tableau",
 ) -> tuple[list[Amount], list[ReportItem]]:
-    """The amounts printed in a budget cell, and the problems met reading it."""
+    """The amounts printed in a budget cell, and the problems met reading it.
+
+    ``default_reason`` says in the report why a bare number was read in ``default_currency``.
+    """
     if not text or not text.strip():
         return [], []
     flat = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    # a cell whose first line is a lone 4-digit number lists amounts ("2018\n4970\n690"), it
+    # does not open on a year
+    first_line = text.strip().splitlines()[0].strip()
     matches = list(AMOUNT_RE.finditer(flat))
     # (match, currency, value) of the numbers that are not years or range bounds
     found: list[list] = []
@@ -111,6 +128,7 @@ def parse_amounts(
     for index, match in enumerate(matches):
         before = flat[: match.start()]
         number = match.group("num")
+        alone_first = index == 0 and first_line == number
         currency = _currency_of(match.group("cur"))
         if match.group("cur") and match.group("cur").lower() == "kf":
             # "460 kF": thousands of francs
@@ -123,10 +141,12 @@ def parse_amounts(
             if (
                 re.fullmatch(r"\d{4}", number)
                 and YEAR_MIN <= int(number) <= YEAR_MAX
-                and (YEAR_CONTEXT_RE.search(before) or not found)
+                and (YEAR_CONTEXT_RE.search(before) or (not found and not alone_first))
                 and not re.match(r"\s*(?:/\s*an|€)", flat[match.end() :])
             ):
                 continue  # a year ("sur l'exercice 2000", "(2003 à 2006)")
+            if re.fullmatch(r"0\d+", number) or INDEX_BEFORE_RE.search(before):
+                continue  # "CG 01", "Phase 1": a number that names, not an amount
             if re.match(r"\s*/\s*\d", flat[match.end() :]) or before.endswith("/"):
                 continue  # the "1/3" of "1/3=8155€"
             if re.match(r"\s*(?:ans?|mois|sem|pers|puits|classes?|%)\b", flat[match.end() :]):
@@ -153,8 +173,21 @@ def parse_amounts(
             if prev[1] and re.fullmatch(r"\s*(?:en \d{4}\s*)?(?:et|,)\s*", between):
                 item[1] = prev[1]
 
-    amounts: list[Amount] = []
     skip: set[int] = set()
+    # The same sum in two currencies ("(36.000 FF) ou 5.488 €", "671.000 FF (102.300 €)") is one
+    # amount: the euro figure is kept. A sum "réduit à" another is replaced by it.
+    for i in range(len(found) - 1):
+        left, right = found[i], found[i + 1]
+        between = flat[left[0].end() : right[0].start()]
+        if left[1] and right[1] and left[1] != right[1] and EQUIVALENT_RE.fullmatch(between):
+            skip.add(i if right[1] == "EUR" or left[1] != "EUR" else i + 1)
+        elif left[1] and right[1] == left[1] and REVISED_RE.fullmatch(between):
+            skip.add(i)
+    # A bare number in a cell whose other amounts all share one currency takes it, reported.
+    currencies = {item[1] for item in found if item[1]}
+    inherited = currencies.pop() if len(currencies) == 1 else None
+
+    amounts: list[Amount] = []
     for i, (match, currency, value, _index) in enumerate(found):
         if i in skip:
             continue
@@ -180,14 +213,34 @@ def parse_amounts(
             continue
         if RANGE_BEFORE_RE.search(before) and currency is None:
             continue
+        if OTHER_BUDGET_RE.search(before):
+            problems.append(
+                _problem(
+                    line,
+                    "ambiguous-amount",
+                    "Budget d'un autre organisme : non retenu comme budget du partenariat",
+                    flat[: match.end()].strip()[-80:],
+                )
+            )
+            continue
         if currency is None:
-            if default_currency:
+            if inherited and not default_currency:
+                currency = inherited
+                problems.append(
+                    _problem(
+                        line,
+                        "assumed-currency",
+                        "Montant sans devise : devise reprise des autres montants du même budget",
+                        printed,
+                    )
+                )
+            elif default_currency:
                 currency = default_currency
                 problems.append(
                     _problem(
                         line,
                         "assumed-currency",
-                        "Montant sans devise : euros retenus d'après l'en-tête du tableau",
+                        f"Montant sans devise : euros retenus {default_reason}",
                         printed,
                     )
                 )

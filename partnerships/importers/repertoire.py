@@ -48,6 +48,7 @@ SECTION_RE = re.compile(
     r"\s*(Partenariats de coopération décentralisée non renseignés"
     r"|Autres types de partenariats|Annexe 1)"
 )
+FRANC_RE = re.compile(r"\b(francs?|ff|frf|fcfa|cfa|xof|kf)\b|\dff\b|\dfcfa")
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?!\d)")
 POPULATION_RE = re.compile(r"\d{1,3}(?:[ \u00a0.]\d{3})+(?!\d)|\d+")
 
@@ -255,6 +256,7 @@ class Assembler:
             self.add_listed(pair, from_annex=False)
         self.tag_from_summary(summary)
         self.finish_collectivities()
+        self.group_report_items()
         return self.dataset(fiches, summary)
 
     def check_structure(self, lines):
@@ -285,12 +287,13 @@ class Assembler:
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
         self.report += report
-        # Bare numbers are euros only where the table's budget header says so.
-        currency = "EUR" if actions_parser.table_is_in_euros(fiche.actions_lines) else None
+        currency, reason = self.table_currency(fiche)
         draft.actions = []
         for record in records:
             domains = self.map_domains(record)
-            amounts = self.amounts(record.budget_as_printed, record.line, "budget", currency)
+            amounts = self.amounts(
+                record.budget_as_printed, record.line, "budget", currency, reason
+            )
             draft.actions.append({"record": record, "domains": domains, "amounts": amounts})
             draft.domains.update(domains)
         for ref in fiche.french:
@@ -627,6 +630,33 @@ class Assembler:
 
     # -- output ----------------------------------------------------------------------------
 
+    def group_report_items(self):
+        """One item per fiche for the amounts read in an assumed currency, not one per amount.
+
+        They are many (a whole table of bare numbers) and are checked together, table by table.
+        """
+        groups: dict[tuple, list[ReportItem]] = defaultdict(list)
+        kept = []
+        for item in self.report:
+            if item.kind == "assumed-currency":
+                end = next(b for b in self.boundaries if b > item.line)
+                groups[(end, item.message)].append(item)
+            else:
+                kept.append(item)
+        for items in groups.values():
+            items.sort(key=lambda i: i.line)
+            first = items[0]
+            kept.append(
+                ReportItem(
+                    line=first.line,
+                    kind=first.kind,
+                    message=first.message,
+                    value=" ; ".join(i.value for i in items),
+                    field=first.field,
+                )
+            )
+        self.report = kept
+
     def note(self, line, kind, message, value="", field=""):
         self.report.append(
             ReportItem(line=line, kind=kind, message=message, value=value or "", field=field)
@@ -791,7 +821,7 @@ class Assembler:
                         budget_obj(
                             draft.slug,
                             budget_position,
-                            kind,
+                            "total" if amount.is_total else kind,
                             amount,
                             None,
                             fiche.field_lines.get(name, fiche.line),
@@ -853,9 +883,26 @@ class Assembler:
             used.add(slug)
             draft.slug = slug
 
-    def amounts(self, text, line, field_name="", default_currency=None):
+    def table_currency(self, fiche: FicheRecord) -> tuple[str | None, str]:
+        """The currency of the bare numbers of a fiche's actions table, and why.
+
+        Euros where the budget header says so; also where the table names no franc at all:
+        every fiche was written in 2006-2008, years after the euro replaced the franc, so a
+        bare "38 217 (2003 à 2006)" is in euros. Either way each such amount is reported.
+        """
+        if actions_parser.table_is_in_euros(fiche.actions_lines):
+            return "EUR", "d'après l'en-tête du tableau"
+        text = fold(" ".join(t for _, t in fiche.actions_lines))
+        if not FRANC_RE.search(text):
+            return "EUR", "(aucun franc ni franc CFA cité dans le tableau d'une fiche de 2006-2008)"
+        return None, ""
+
+    def amounts(self, text, line, field_name="", default_currency=None, reason=""):
         found, problems = amounts_parser.parse_amounts(
-            text, line=line, default_currency=default_currency
+            text,
+            line=line,
+            default_currency=default_currency,
+            default_reason=reason or "d'après l'en-tête du tableau",
         )
         for problem in problems:
             problem.field = problem.field or field_name
