@@ -5,6 +5,26 @@ from . import views
 # The pages of the directory; the map and figures pages add theirs from partnerships/figures.py.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("partenariats/", views.partnership_list, name="partnership_list"),
+    path(
+        "partenariats/export.csv",
+        views.partnership_export,
+        {"fmt": "csv"},
+        name="partnership_export_csv",
+    ),
+    path(
+        "partenariats/export.json",
+        views.partnership_export,
+        {"fmt": "json"},
+        name="partnership_export_json",
+    ),
+    path("partenariats/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("collectivites/", views.collectivity_list, name="collectivity_list"),
+    path("collectivites/<slug:slug>/", views.collectivity_detail, name="collectivity_detail"),
+    path("regions/", views.region_list, name="region_list"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("domaines/", views.domain_list, name="domain_list"),
+    path("domaines/<slug:slug>/", views.domain_detail, name="domain_detail"),
 ]
 
 try:

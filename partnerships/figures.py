@@ -1,0 +1,155 @@
+"""The map (/carte/) and figures (/chiffres/) pages: database aggregates drawn as SVG.
+
+Every figure is one aggregate query, so both pages run a fixed number of queries whatever the
+number of partnerships (tests/test_figures.py pins them).
+"""
+
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from . import charts, maps
+from .models import (
+    Action,
+    BudgetKind,
+    Collectivity,
+    Country,
+    Domain,
+    MalianRegion,
+    Partnership,
+)
+
+
+def regions_with_counts():
+    """The Malian regions, each with n: the partnerships with a Malian partner there."""
+    return MalianRegion.objects.annotate(
+        n=Count("collectivities__memberships__partnership", distinct=True)
+    )
+
+
+def malian_towns():
+    """(name, place, count) of every Malian partner that can be placed, and those that cannot."""
+    partners = (
+        Collectivity.objects.filter(country=Country.MALI)
+        .annotate(n=Count("memberships__partnership", distinct=True))
+        .filter(n__gt=0)
+        .select_related("malian_region")
+        .order_by("name")
+    )
+    placed, unplaced = [], []
+    for collectivity in partners:
+        where = maps.place(collectivity)
+        if where is None:
+            unplaced.append(collectivity)
+        else:
+            placed.append((collectivity, where))
+    return placed, unplaced
+
+
+def map_page(request):
+    regions = list(regions_with_counts())
+    placed, unplaced = malian_towns()
+    departements = (
+        Collectivity.objects.filter(country=Country.FRANCE)
+        .exclude(department_code="")
+        .values("department_code", "department")
+        .annotate(n=Count("memberships__partnership", distinct=True))
+        .filter(n__gt=0)
+        .order_by("department_code")
+    )
+    by_departement = {}
+    for row in departements:
+        name, n = by_departement.get(row["department_code"], (row["department"], 0))
+        by_departement[row["department_code"]] = (name or row["department"], n + row["n"])
+    french_elsewhere = (
+        Collectivity.objects.filter(country=Country.FRANCE, department_code="")
+        .annotate(n=Count("memberships__partnership", distinct=True))
+        .filter(n__gt=0)
+        .order_by("name")
+    )
+    approximate = [(c, w) for c, w in placed if w.precision in maps.Precision.APPROXIMATE]
+    context = {
+        "regions": regions,
+        "towns": [(c.name, w, c.n) for c, w in placed],
+        "approximate": approximate,
+        "unplaced": unplaced,
+        "france_svg": maps.france_map(by_departement),
+        "departements": sorted(by_departement.items(), key=lambda i: (-i[1][1], i[0])),
+        "french_elsewhere": french_elsewhere,
+    }
+    return render(request, "partnerships/map.html", context)
+
+
+def decade_rows():
+    decade = ExpressionWrapper(F("contacts_start_year") / 10 * 10, output_field=IntegerField())
+    rows = (
+        Partnership.objects.filter(contacts_start_year__isnull=False)
+        .annotate(decade=decade)
+        .values("decade")
+        .annotate(n=Count("id"))
+        .order_by("decade")
+    )
+    return [charts.Row(_("années %(decade)s") % {"decade": r["decade"]}, r["n"]) for r in rows]
+
+
+def budget_rows():
+    """Euros of the actions' budgets by domain, with how many actions have a figure at all."""
+    action_budget = Q(actions__budgets__kind=BudgetKind.ACTION)
+    domains = Domain.objects.annotate(
+        total=Sum("actions__budgets__amount_eur", filter=action_budget),
+        actions_n=Count("actions", distinct=True),
+        costed=Count("actions", filter=action_budget, distinct=True),
+    )
+    unplaced = Action.objects.filter(domain__isnull=True).aggregate(
+        total=Sum("budgets__amount_eur", filter=Q(budgets__kind=BudgetKind.ACTION)),
+        actions_n=Count("id", distinct=True),
+        costed=Count("id", filter=Q(budgets__kind=BudgetKind.ACTION), distinct=True),
+    )
+    rows = [
+        (charts.Row(d.name, d.total or 0, f"/domaines/{d.slug}/"), d.actions_n, d.costed)
+        for d in domains
+    ]
+    if unplaced["actions_n"]:
+        rows.append(
+            (
+                charts.Row(_("Domaine non identifié"), unplaced["total"] or 0),
+                unplaced["actions_n"],
+                unplaced["costed"],
+            )
+        )
+    return rows
+
+
+def figures_page(request):
+    regions = [charts.Row(r.name, r.n, f"/regions/{r.slug}/") for r in regions_with_counts()]
+    domains = [
+        charts.Row(d.name, d.n, f"/domaines/{d.slug}/")
+        for d in Domain.objects.annotate(n=Count("partnerships", distinct=True))
+    ]
+    years = Partnership.objects.aggregate(
+        total=Count("id"), unknown=Count("id", filter=Q(contacts_start_year__isnull=True))
+    )
+    budgets = budget_rows()
+    budget_chart = [row for row, _n, _costed in budgets]
+    context = {
+        "regions": regions,
+        "regions_svg": charts.bar_chart(regions),
+        "domains": domains,
+        "domains_svg": charts.bar_chart(domains),
+        "decades": decade_rows(),
+        "years": years,
+        "budgets": budgets,
+        "budgets_svg": charts.bar_chart(budget_chart, unit="€"),
+        "budget_total": sum(r.value for r in budget_chart),
+        "actions_total": sum(n for _row, n, _c in budgets),
+        "actions_costed": sum(c for _row, _n, c in budgets),
+    }
+    context["decades_svg"] = charts.bar_chart(context["decades"])
+    return render(request, "partnerships/figures.html", context)
+
+
+urlpatterns = [
+    path("carte/", map_page, name="map"),
+    path("chiffres/", figures_page, name="figures"),
+]

@@ -1,0 +1,317 @@
+"""The one FilterSet of the partnership list, shared by the HTML page and the API viewset.
+
+Filters on a partner (region, département, kind…) keep a partnership when one of its partners
+matches, through a subquery: no duplicate rows and no DISTINCT, whatever else is combined.
+Several values of the same filter are alternatives (OR); different filters combine (AND).
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Collectivity,
+    CollectivityKind,
+    Country,
+    Domain,
+    MalianRegion,
+    Partnership,
+    PartnershipMember,
+    PartnershipStatus,
+)
+from .search import search_partnerships
+
+FIRST_DECADE, LAST_DECADE = 1960, 2000
+
+
+def decade_choices():
+    return [(str(d), _("années %(decade)s") % {"decade": d}) for d in range(FIRST_DECADE, 2010, 10)]
+
+
+def french_region_choices():
+    names = (
+        Collectivity.objects.filter(country=Country.FRANCE)
+        .exclude(french_region="")
+        .values_list("french_region", flat=True)
+        .distinct()
+        .order_by("french_region")
+    )
+    return [(name, name) for name in names]
+
+
+def department_choices():
+    rows = (
+        Collectivity.objects.filter(country=Country.FRANCE)
+        .exclude(department_code="")
+        .values_list("department_code", "department")
+        .distinct()
+        .order_by("department_code")
+    )
+    return [(code, f"{name} ({code})") for code, name in rows]
+
+
+class YearField(forms.IntegerField):
+    default_validators = [MinValueValidator(1900), MaxValueValidator(2100)]
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
+def has_partner(**lookups):
+    """A condition: one of the partnership's partners matches `lookups` (on Collectivity)."""
+    return Exists(
+        PartnershipMember.objects.filter(
+            partnership=OuterRef("pk"),
+            **{f"collectivity__{key}": value for key, value in lookups.items()},
+        )
+    )
+
+
+class PartnerChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Keeps the partnerships one of whose partners has one of the chosen values."""
+
+    def __init__(self, *args, partner_lookup, **kwargs):
+        self.partner_lookup = partner_lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(has_partner(**{f"{self.partner_lookup}__in": value}))
+
+
+class PartnerModelChoicesFilter(django_filters.ModelMultipleChoiceFilter):
+    def __init__(self, *args, partner_lookup, **kwargs):
+        self.partner_lookup = partner_lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(has_partner(**{f"{self.partner_lookup}__in": [obj.pk for obj in value]}))
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Rows without the value (no known year, no update date) come last in both directions."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = []
+        for param in value:
+            field = self.get_ordering_value(param)
+            if field.startswith("-"):
+                ordering.append(F(field[1:]).desc(nulls_last=True))
+            else:
+                ordering.append(F(field).asc(nulls_last=True))
+        return qs.order_by(*ordering, "title", "slug")
+
+
+ORDERING_FIELDS = (
+    ("title", "title"),
+    ("contacts_start_year", "year"),
+    ("updated_on", "updated"),
+)
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Recherche"))
+    region = PartnerModelChoicesFilter(
+        queryset=MalianRegion.objects.all(),
+        to_field_name="slug",
+        partner_lookup="malian_region",
+        label=_("Région malienne"),
+    )
+    domain = django_filters.ModelMultipleChoiceFilter(
+        queryset=Domain.objects.all(),
+        to_field_name="slug",
+        method="filter_domain",
+        label=_("Domaine"),
+    )
+    french_region = PartnerChoicesFilter(
+        choices=french_region_choices, partner_lookup="french_region", label=_("Région française")
+    )
+    department = PartnerChoicesFilter(
+        choices=department_choices, partner_lookup="department_code", label=_("Département")
+    )
+    kind = PartnerChoicesFilter(
+        choices=CollectivityKind.choices, partner_lookup="kind", label=_("Type de collectivité")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=PartnershipStatus.choices, label=_("Statut")
+    )
+    decade = django_filters.MultipleChoiceFilter(
+        choices=decade_choices, method="filter_decade", label=_("Décennie des premiers contacts")
+    )
+    contacts_start_year_min = YearFilter(
+        field_name="contacts_start_year",
+        lookup_expr="gte",
+        label=_("Premiers contacts à partir de"),
+    )
+    contacts_start_year_max = YearFilter(
+        field_name="contacts_start_year", lookup_expr="lte", label=_("Premiers contacts jusqu'à")
+    )
+    collectivity = django_filters.ModelChoiceFilter(
+        queryset=Collectivity.objects.all(),
+        to_field_name="slug",
+        method="filter_collectivity",
+        label=_("Collectivité"),
+    )
+    ordering = OrderingFilter(
+        fields=ORDERING_FIELDS,
+        field_labels={
+            "title": _("nom"),
+            "contacts_start_year": _("année des premiers contacts"),
+            "updated_on": _("date de mise à jour"),
+        },
+        label=_("Trier par"),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    # Facets are counted for the selection made by every filter but their own (see facets()).
+    FACETS = ["region", "domain", "french_region", "department", "kind", "status", "decade"]
+
+    def filter_search(self, queryset, name, value):
+        # The search runs once per request (one query), whatever the number of facets counted
+        # over its results: the other queries only compare primary keys.
+        if getattr(self, "_search_ranks", (None,))[0] != value:
+            found = search_partnerships(Partnership.objects.all(), value)
+            self._search_ranks = (value, dict(found.values_list("pk", "search_rank")))
+        ranks = self._search_ranks[1]
+        return queryset.filter(pk__in=list(ranks)).annotate(
+            search_rank=Case(
+                *[When(pk=pk, then=Value(rank)) for pk, rank in ranks.items()],
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+
+    def filter_domain(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Partnership.domains.through
+        return queryset.filter(
+            Exists(
+                through.objects.filter(partnership=OuterRef("pk"), domain__in=[d.pk for d in value])
+            )
+        )
+
+    def filter_decade(self, queryset, name, value):
+        condition = Q()
+        for decade in value:
+            start = int(decade)
+            condition |= Q(contacts_start_year__gte=start, contacts_start_year__lte=start + 9)
+        return queryset.filter(condition)
+
+    def filter_collectivity(self, queryset, name, value):
+        return queryset.filter(has_partner(pk=value.pk))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A search ranks its results unless the visitor asked for another order.
+        if self.form.cleaned_data.get("search") and not self.form.cleaned_data.get("ordering"):
+            queryset = queryset.order_by("-search_rank", "title", "slug")
+        return queryset
+
+    def qs_without(self, name):
+        """The selection of every filter but `name` (for the counts of its facet).
+
+        Reuses the validated values: no second validation, so no extra query per facet.
+        """
+        queryset = self.queryset.all()
+        for key, value in self.form.cleaned_data.items():
+            if key not in (name, "ordering"):
+                queryset = self.filters[key].filter(queryset, value)
+        return queryset
+
+
+def facet_counts(filterset):
+    """For each facet, its options with the number of partnerships of the current selection.
+
+    Each facet counts over the selection made by all the *other* filters, so that a visitor who
+    chose Kayes still sees how many partnerships Mopti would add. One query per facet.
+    """
+    data = filterset.form.cleaned_data
+
+    def selection(name):
+        return filterset.qs_without(name).order_by().values("pk")
+
+    def chosen(name):
+        value = data.get(name) or []
+        return {getattr(v, "slug", v) for v in value}
+
+    facets = []
+
+    def add(name, rows, keep_empty=True):
+        selected = chosen(name)
+        options = [
+            {"value": value, "label": label, "count": count, "selected": value in selected}
+            for value, label, count in rows
+            if keep_empty or count or value in selected
+        ]
+        facets.append({"name": name, "label": filterset.filters[name].label, "options": options})
+
+    sel = selection("region")
+    regions = MalianRegion.objects.annotate(
+        n=Count(
+            "collectivities__memberships__partnership",
+            filter=Q(collectivities__memberships__partnership__in=sel),
+            distinct=True,
+        )
+    )
+    add("region", [(r.slug, r.name, r.n) for r in regions])
+
+    sel = selection("domain")
+    domains = Domain.objects.annotate(
+        n=Count("partnerships", filter=Q(partnerships__in=sel), distinct=True)
+    )
+    add("domain", [(d.slug, d.name, d.n) for d in domains])
+
+    def partner_counts(name, *fields):
+        return (
+            Collectivity.objects.filter(memberships__partnership__in=selection(name))
+            .exclude(**{fields[0]: ""})
+            .values_list(*fields)
+            .annotate(n=Count("memberships__partnership", distinct=True))
+            .order_by(*fields)
+        )
+
+    add(
+        "french_region",
+        [(name, name, n) for name, n in partner_counts("french_region", "french_region")],
+        keep_empty=False,
+    )
+    add(
+        "department",
+        [
+            (code, f"{name} ({code})", n)
+            for code, name, n in partner_counts("department", "department_code", "department")
+        ],
+        keep_empty=False,
+    )
+    kinds = dict(partner_counts("kind", "kind"))
+    add("kind", [(k, label, kinds.get(k, 0)) for k, label in CollectivityKind.choices])
+
+    statuses = dict(
+        Partnership.objects.filter(pk__in=selection("status"))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    add("status", [(s, label, statuses.get(s, 0)) for s, label in PartnershipStatus.choices])
+
+    decades = dict(
+        Partnership.objects.filter(pk__in=selection("decade"), contacts_start_year__isnull=False)
+        .annotate(decade=F("contacts_start_year") / 10 * 10)
+        .values_list("decade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    add("decade", [(v, label, decades.get(int(v), 0)) for v, label in decade_choices()])
+    return facets

@@ -1,0 +1,330 @@
+"""The public pages on the seeded répertoire: content, personal data, bad input, query counts."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from partnerships.models import Contact, Partnership, PartnershipStatus, ReviewItem
+
+from .factories import (
+    ActionFactory,
+    CollectivityFactory,
+    ContactFactory,
+    DomainFactory,
+    MalianCollectivityFactory,
+    MalianRegionFactory,
+    PartnershipFactory,
+    PartnershipMemberFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FICHE = "aix-en-provence-bamako-commune-v"
+
+# Every page with its query count on the seeded data: constant, whatever the number of rows.
+PAGES = [
+    ("/", 5),
+    ("/partenariats/", 11),
+    # A search: one more query (the search itself, once, whatever the facets).
+    ("/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 14),
+    ("/partenariats/?search=koutiala", 12),
+    ("/partenariats/?region=kayes&kind=commune&page=2", 12),
+    (f"/partenariats/{FICHE}/", 9),
+    ("/collectivites/", 1),
+    ("/collectivites/koutiala/", 4),
+    ("/regions/", 1),
+    ("/regions/kayes/", 8),
+    ("/domaines/", 2),
+    ("/domaines/sante/", 6),
+    ("/partenariats/export.csv?region=kayes", 7),
+    ("/partenariats/export.json", 6),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_query_count_of_every_page(client, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def add_rows():
+    """More partnerships, partners, contacts, actions and domains in Kayes and in Santé."""
+    region = MalianRegionFactory()  # the seeded Kayes (get_or_create)
+    domain = DomainFactory(slug="sante")
+    koutiala = Partnership.objects.get(slug="alencon-koutiala")
+    for i in range(5):
+        partnership = PartnershipFactory(title=f"Ville neuve {i} / Commune de Kayes {i}")
+        partnership.domains.add(domain)
+        PartnershipMemberFactory(partnership=partnership, collectivity=CollectivityFactory())
+        PartnershipMemberFactory(
+            partnership=partnership, collectivity=MalianCollectivityFactory(malian_region=region)
+        )
+        ContactFactory(partnership=partnership)
+        ActionFactory(partnership=partnership)
+        koutiala.domains.add(DomainFactory())
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES)
+def test_query_count_does_not_grow_with_rows(client, django_assert_num_queries, url, queries):
+    add_rows()
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_signed_in_pages_add_only_the_session_and_user(client, django_assert_num_queries):
+    client.force_login(get_user_model().objects.create_user("staff", password="x"))
+    with django_assert_num_queries(9 + 2):
+        assert client.get(f"/partenariats/{FICHE}/").status_code == 200
+
+
+def test_home(client):
+    html = client.get("/").content.decode()
+    documented = Partnership.objects.filter(status="documented").count()
+    assert f'?status=documented">{documented}</a>' in html
+    assert 'href="/regions/kayes/"' in html
+    assert 'href="/domaines/sante/"' in html
+    assert 'name="search"' in html
+    assert "1968" in html and "/partenariats/alencon-koutiala/" in html  # oldest first contact
+
+
+def test_list_shows_the_selection_and_its_facets(client):
+    response = client.get("/partenariats/", {"region": "kayes", "domain": "eau-assainissement"})
+    html = response.content.decode()
+    kayes_water = Partnership.objects.filter(
+        members__collectivity__malian_region__slug="kayes", domains__slug="eau-assainissement"
+    ).distinct()
+    assert response.context["page_obj"].paginator.count == kayes_water.count()
+    assert 'value="kayes" checked' in html
+    assert "/partenariats/alencon-koutiala/" not in html
+    shown = {p.slug for p in response.context["partnerships"]}
+    assert shown <= {p.slug for p in kayes_water}
+    region_facet = next(f for f in response.context["facets"] if f["name"] == "region")
+    kayes = next(o for o in region_facet["options"] if o["value"] == "kayes")
+    assert kayes["count"] == kayes_water.count() and kayes["selected"]
+
+
+def test_list_pagination_and_sorting(client):
+    page1 = client.get("/partenariats/", {"ordering": "year"}).context["partnerships"]
+    page2 = client.get("/partenariats/", {"ordering": "year", "page": 2}).context["partnerships"]
+    assert page1[0].slug == "alencon-koutiala"  # 1968, the oldest
+    assert not {p.slug for p in page1} & {p.slug for p in page2}
+    assert client.get("/partenariats/", {"page": 999}).status_code == 404
+
+
+def test_search_results_are_ranked(client):
+    response = client.get("/partenariats/", {"search": "koutiala"})
+    assert response.context["partnerships"][0].slug == "alencon-koutiala"
+    assert "« koutiala »" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"region": "atlantide"}, "region"),
+        ({"domain": "x"}, "domain"),
+        ({"contacts_start_year_min": "19x8"}, "contacts_start_year_min"),
+        ({"decade": "1975"}, "decade"),
+        ({"ordering": "price"}, "ordering"),
+        ({"page": "deux"}, "page"),
+    ],
+)
+def test_malformed_parameters_are_400_naming_them(client, params, name):
+    for url in ["/partenariats/", "/partenariats/export.csv"]:
+        if name == "page" and "export" in url:
+            continue
+        response = client.get(url, params)
+        assert response.status_code == 400
+        assert f"<code>{name}</code>" in response.content.decode()
+
+
+def test_export_links_keep_the_selection(client):
+    html = client.get("/partenariats/", {"region": "kayes", "page": 2}).content.decode()
+    assert 'href="/partenariats/export.csv?region=kayes"' in html
+    assert 'href="/partenariats/export.json?region=kayes"' in html
+
+
+def test_json_export_of_the_selection(client):
+    response = client.get("/partenariats/export.json", {"region": "kidal"})
+    assert response["Content-Type"].startswith("application/json")
+    documents = json.loads(response.content)
+    expected = set(
+        Partnership.objects.filter(members__collectivity__malian_region__slug="kidal").values_list(
+            "slug", flat=True
+        )
+    )
+    assert {d["slug"] for d in documents} == expected
+    assert all("contacts" not in d for d in documents)
+
+
+def test_csv_export_of_the_selection(client):
+    response = client.get("/partenariats/export.csv", {"collectivity": "koutiala"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["slug"] for row in rows] == ["alencon-koutiala"]
+    assert "Koutiala" in rows[0]["malian_partners"]
+
+
+def test_fiche_shows_what_the_repertoire_prints(client):
+    partnership = Partnership.objects.get(slug=FICHE)
+    html = client.get(f"/partenariats/{FICHE}/").content.decode()
+    for text in [
+        "Partie française",
+        "Partie malienne",
+        'href="/collectivites/aix-en-provence/"',
+        "Convention signé en 2003",
+        "200 000 euros",
+        "Centre Hospitalier Général",
+        "Accompagnement, renforcement des capacités des acteurs locaux",
+        "<details",
+        "Etude sur le système de santé au Mali",
+        f"page {partnership.source_page}",
+        f"ligne {partnership.source_line}",
+        "/partenariats/aimf-bamako-district/",  # another partnership in the District de Bamako
+    ]:
+        assert text in html, text
+    assert "200\u00a0000 €" in html or "200 000 €" in html  # the budget in euros
+
+
+def test_fiche_marks_open_review_items(client):
+    with_items = Partnership.objects.filter(review_items__resolved_at__isnull=True).first()
+    assert "à vérifier" in client.get(f"/partenariats/{with_items.slug}/").content.decode()
+    without = (
+        Partnership.objects.filter(status="documented")
+        .exclude(review_items__resolved_at__isnull=True)
+        .first()
+    )
+    if without:
+        assert "à vérifier" not in client.get(f"/partenariats/{without.slug}/").content.decode()
+
+
+def test_listed_partnership_gets_a_short_page(client):
+    listed = Partnership.objects.filter(status=PartnershipStatus.LISTED).first()
+    html = client.get(f"/partenariats/{listed.slug}/").content.decode()
+    assert "ne fait que citer ce couple" in html
+    assert "Actions menées" not in html
+    assert client.get("/partenariats/pas-de-fiche/").status_code == 404
+
+
+def contact_data():
+    """(slug, [e-mails and phones]) of every partnership naming someone's coordinates."""
+    data = {}
+    for contact in Contact.objects.select_related("partnership"):
+        # Only real coordinates: the répertoire sometimes prints a stray word in those cells.
+        values = [
+            v
+            for v in (contact.email, contact.phone, contact.fax)
+            if "@" in v or sum(c.isdigit() for c in v) >= 6
+        ]
+        if values:
+            data.setdefault(contact.partnership.slug, []).extend(values)
+    return data
+
+
+def test_anonymous_visitors_never_see_an_email_or_phone(client):
+    data = contact_data()
+    assert len(data) > 30
+    for slug, values in data.items():
+        html = client.get(f"/partenariats/{slug}/").content.decode()
+        for value in values:
+            assert value not in html, (slug, value)
+    html = client.get("/partenariats/aimf-bamako-district/").content.decode()
+    assert "Coordonnées de l’exécutif" in html  # the role is shown
+
+
+def test_signed_in_users_see_emails_and_phones(client):
+    client.force_login(get_user_model().objects.create_user("staff", password="x"))
+    html = client.get("/partenariats/aimf-bamako-district/").content.decode()
+    assert "sp@aimf.asso.fr" in html
+    assert "01 44 88 22 88" in html
+
+
+def test_free_text_coordinates_are_hidden_from_anonymous_visitors(client):
+    partnership = PartnershipFactory(
+        technical_partners="ONG Sahel, M. Diarra, tél. 00 223 222 33 44, diarra@example.ml"
+    )
+    html = client.get(f"/partenariats/{partnership.slug}/").content.decode()
+    assert "ONG Sahel" in html
+    assert "222 33 44" not in html and "diarra@example.ml" not in html
+    client.force_login(get_user_model().objects.create_user("staff", password="x"))
+    html = client.get(f"/partenariats/{partnership.slug}/").content.decode()
+    assert "00 223 222 33 44" in html and "diarra@example.ml" in html
+
+
+def test_collectivity_page(client):
+    html = client.get("/collectivites/koutiala/").content.decode()
+    assert "Sikasso" in html
+    assert "/partenariats/alencon-koutiala/" in html
+    assert "/partenariats/angers-bamako/" not in html
+    assert client.get("/collectivites/nulle-part/").status_code == 404
+
+
+def test_region_page(client):
+    response = client.get("/regions/kayes/")
+    html = response.content.decode()
+    assert "/partenariats/paris-cercle-de-yelimane/" in html
+    assert "/partenariats/alencon-koutiala/" not in html
+    assert 'href="/collectivites/paris/"' in html  # a French collectivity present in Kayes
+    in_kayes = Partnership.objects.filter(
+        members__collectivity__malian_region__slug="kayes"
+    ).distinct()
+    assert len(response.context["partnerships"]) == in_kayes.count()
+
+
+def test_domain_page(client):
+    response = client.get("/domaines/eau-assainissement/")
+    html = response.content.decode()
+    assert "/partenariats/bures-sur-yvette-korera-kore/" in html
+    assert "/partenariats/aix-en-provence-bamako-commune-v/" not in html
+    assert {r.slug for r in response.context["regions"]}
+    assert client.get("/domaines/inconnu/").status_code == 404
+
+
+def test_index_pages(client):
+    assert "Kidal" in client.get(reverse("region_list")).content.decode()
+    assert "Santé" in client.get(reverse("domain_list")).content.decode()
+    assert "Koutiala" in client.get(reverse("collectivity_list")).content.decode()
+
+
+def test_language_switch_on_every_page_and_english(client):
+    for url in ["/", "/partenariats/", f"/partenariats/{FICHE}/", "/regions/kayes/"]:
+        assert 'action="/i18n/setlang/"' in client.get(url).content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/partenariats/"})
+    assert response.status_code == 302
+    html = client.get("/partenariats/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Partnerships" in html
+
+
+def test_review_items_resolved_are_not_marked(client):
+    partnership = PartnershipFactory()
+    item = ReviewItem.objects.filter(partnership__isnull=False).first()
+    ReviewItem.objects.create(
+        key="test-resolved",
+        source=item.source,
+        line=1,
+        kind="test",
+        message="ok",
+        partnership=partnership,
+        resolved_at="2026-01-01T00:00:00Z",
+    )
+    assert "à vérifier" not in client.get(f"/partenariats/{partnership.slug}/").content.decode()
+
+
+def test_coordinates_in_the_repertoire_texts_are_hidden_from_anonymous_visitors(client):
+    slug = "grand-lyon-mairie-du-district-de-bamako"  # its technical partners give phones
+    fiche = client.get(f"/partenariats/{slug}/").content.decode()
+    export = client.get("/partenariats/export.json", {"search": "Grand Lyon"}).content.decode()
+    for text in (fiche, export):
+        assert slug in text
+        assert "p.berger@urbalyon.org" not in text
+        assert "78 63 43 09" not in text
+    # Years, periods and amounts are not mistaken for phone numbers.
+    actions = client.get("/partenariats/roncq-selinkegny/").content.decode()
+    assert "1991-1997" in actions
+    client.force_login(get_user_model().objects.create_user("staff", password="x"))
+    export = client.get("/partenariats/export.json", {"search": "Grand Lyon"}).content.decode()
+    assert "p.berger@urbalyon.org" in export
