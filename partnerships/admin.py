@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Action,
@@ -36,7 +37,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Collectivity)
-class CollectivityAdmin(admin.ModelAdmin):
+class CollectivityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "kind", "department", "malian_region", "population"]
     list_filter = ["country", "kind", "malian_region", "french_region"]
     search_fields = ["name", "name_as_printed", "slug", "department", "cercle", "aliases"]
@@ -103,7 +104,7 @@ class ReviewItemInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SimpleHistoryAdmin):
     list_display = ["title", "status", "updated_on", "contacts_start_year", "source_line"]
     list_filter = ["status", "domains", "members__collectivity__malian_region"]
     search_fields = [
@@ -120,7 +121,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
     list_display = [
         "partnership",
         "position",
@@ -135,7 +136,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(SimpleHistoryAdmin):
     list_display = ["partnership", "kind", "amount", "currency", "amount_eur", "year", "as_printed"]
     list_filter = ["kind", "currency"]
     search_fields = ["as_printed", "partnership__title"]
@@ -143,7 +144,7 @@ class BudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(SimpleHistoryAdmin):
     list_display = ["name", "function", "role", "side", "partnership"]
     list_filter = ["role", "side"]
     search_fields = ["name", "function", "email", "partnership__title"]

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Fixed parities of the euro (1 January 1999): the franc and the CFA franc are pegged to it.
 EUR_PARITIES = {"EUR": Decimal("1"), "FRF": Decimal("6.55957"), "XOF": Decimal("655.957")}
@@ -143,6 +144,8 @@ class Collectivity(models.Model):
     source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
 
     objects = SlugQuerySet.as_manager()
+    # Who changed what and when, for every edit (staff pages, admin, API); revert reads it.
+    history = HistoricalRecords(excluded_fields=["aliases"])
 
     class Meta:
         verbose_name = _("collectivité")
@@ -347,6 +350,7 @@ class Partnership(models.Model):
     )
 
     objects = PartnershipQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partenariat")
@@ -413,6 +417,7 @@ class PartnershipMember(models.Model):
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     objects = PartnershipMemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("partenaire")
@@ -464,6 +469,7 @@ class Contact(models.Model):
     source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("contact")
@@ -512,6 +518,7 @@ class Action(models.Model):
     source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("action")
@@ -574,6 +581,7 @@ class Budget(models.Model):
     source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("budget")

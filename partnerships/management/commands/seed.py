@@ -14,6 +14,8 @@ FIXTURE_FILES = [
     "actions.json",
     "review.json",
 ]
+# Files that appear with later features (the workshops' notes): loaded when they exist.
+OPTIONAL_FIXTURE_FILES = ["workshops.json"]
 
 
 class Command(BaseCommand):
@@ -24,6 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         paths = [settings.FIXTURES_DIR / name for name in FIXTURE_FILES]
+        paths += [
+            settings.FIXTURES_DIR / name
+            for name in OPTIONAL_FIXTURE_FILES
+            if (settings.FIXTURES_DIR / name).exists()
+        ]
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(
