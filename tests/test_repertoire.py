@@ -95,7 +95,7 @@ def test_every_pair_of_the_lists_is_one_partnership(dataset):
         ("Marly-le-Roi", "marly-le-roy-kita"),
         ("SAN d'Evry", "communaute-d-agglomeration-d-evry-centre-essonne-commune-de-kayes"),
         # pairs without a fiche are listed once, from both lists
-        ("Achères", "acheres-bamako"),
+        ("Achères", "acheres-district-de-bamako"),
         ("Saint Sebastien-sur-Loire", "saint-sebastien-sur-loire-arabebe"),
     ],
 )

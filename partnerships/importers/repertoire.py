@@ -876,6 +876,11 @@ class Assembler:
     def assign_slugs(self):
         used: set[str] = set()
         for draft in self.partnerships:
+            if draft.fiche is None:
+                # A listed pair has no printed title: name it after its partners' display names.
+                draft.title = " / ".join(
+                    ", ".join(c.name for c in side) or "?" for side in (draft.french, draft.malian)
+                )
             base = slugify(draft.title)
             slug, n = base, 2
             while slug in used:
