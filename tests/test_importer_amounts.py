@@ -206,3 +206,9 @@ def test_numbers_that_name_are_not_amounts():
     assert [a.amount for a in found] == [Decimal("80000")] and problems == []
     read, _ = one("1 200 euros cette année 2007 donnés")
     assert read.year == 2007
+
+
+def test_figures_on_separate_lines_are_separate_amounts():
+    # Chilly-Mazarin, line 2362: a budget cell printing one amount per line
+    found, _ = parse_amounts("690\n698\n250", line=2362, default_currency="EUR")
+    assert [a.amount for a in found] == [Decimal("690"), Decimal("698"), Decimal("250")]

@@ -117,7 +117,14 @@ def parse_amounts(
     """
     if not text or not text.strip():
         return [], []
-    flat = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    # A line that opens on a figure is a new item: "690" / "698" / "250" are three amounts,
+    # never the number 690 698 250 (spaces are also thousands separators); a line that opens
+    # on a word continues the previous one ("2,4" / "millions d'euros").
+    flat = ""
+    for part in text.replace("\u00a0", " ").splitlines():
+        part = re.sub(r"\s+", " ", part).strip()
+        if part:
+            flat += (" ¦ " if flat and part[0].isdigit() else " " if flat else "") + part
     # a cell whose first line is a lone 4-digit number lists amounts ("2018\n4970\n690"), it
     # does not open on a year
     first_line = text.strip().splitlines()[0].strip()
