@@ -9,9 +9,13 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
+    Action,
     Collectivity,
     CollectivityKind,
     Country,
@@ -70,6 +74,8 @@ def has_partner(**lookups):
     )
 
 
+# The API schema types these by hand: no model field of the partnership holds them.
+@extend_schema_field(OpenApiTypes.STR)
 class PartnerChoicesFilter(django_filters.MultipleChoiceFilter):
     """Keeps the partnerships one of whose partners has one of the chosen values."""
 
@@ -83,6 +89,7 @@ class PartnerChoicesFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(has_partner(**{f"{self.partner_lookup}__in": value}))
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PartnerModelChoicesFilter(django_filters.ModelMultipleChoiceFilter):
     def __init__(self, *args, partner_lookup, **kwargs):
         self.partner_lookup = partner_lookup
@@ -192,6 +199,7 @@ class PartnershipFilter(django_filters.FilterSet):
             )
         )
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
         if not value:
             return queryset
@@ -202,6 +210,7 @@ class PartnershipFilter(django_filters.FilterSet):
             )
         )
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_decade(self, queryset, name, value):
         condition = Q()
         for decade in value:
@@ -209,6 +218,7 @@ class PartnershipFilter(django_filters.FilterSet):
             condition |= Q(contacts_start_year__gte=start, contacts_start_year__lte=start + 9)
         return queryset.filter(condition)
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_collectivity(self, queryset, name, value):
         return queryset.filter(has_partner(pk=value.pk))
 
@@ -315,3 +325,117 @@ def facet_counts(filterset):
     )
     add("decade", [(v, label, decades.get(int(v), 0)) for v, label in decade_choices()])
     return facets
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The API's filters on action rows (a partner's region is matched as on partnerships)."""
+
+    domain = django_filters.ModelMultipleChoiceFilter(
+        queryset=Domain.objects.all(),
+        to_field_name="slug",
+        method="filter_domain",
+        label=_("Domaine"),
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        queryset=MalianRegion.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
+        label=_("Région malienne"),
+    )
+    # An action is kept when its years meet the range: it has not ended before `year_min` and
+    # had begun by `year_max` (a single known year stands for both ends).
+    year_min = YearFilter(method="filter_year_min", label=_("En cours en ou après l'année"))
+    year_max = YearFilter(method="filter_year_max", label=_("Commencée en ou avant l'année"))
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), to_field_name="slug", label=_("Partenariat")
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(domain__in=[d.pk for d in value]) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    partnership=OuterRef("partnership"),
+                    collectivity__malian_region__in=[r.pk for r in value],
+                )
+            )
+        )
+
+    def filter_year_min(self, queryset, name, value):
+        return queryset.alias(last_year=Coalesce("end_year", "start_year")).filter(
+            last_year__gte=value
+        )
+
+    def filter_year_max(self, queryset, name, value):
+        return queryset.alias(first_year=Coalesce("start_year", "end_year")).filter(
+            first_year__lte=value
+        )
+
+
+class CollectivityFilter(django_filters.FilterSet):
+    country = django_filters.ChoiceFilter(choices=Country.choices, label=_("Pays"))
+    kind = django_filters.MultipleChoiceFilter(
+        choices=CollectivityKind.choices, label=_("Type de collectivité")
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        queryset=MalianRegion.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
+        label=_("Région malienne"),
+    )
+
+    class Meta:
+        model = Collectivity
+        fields = []
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(malian_region__in=[r.pk for r in value]) if value else queryset
+
+
+# Beyond this many accepted values, an error message gives examples instead of the whole list.
+LISTED_VALUES_MAX = 60
+
+
+def accepted_values(filter_):
+    """The values a filter accepts, as a caller types them (None when it is not a choice)."""
+    if isinstance(
+        filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter
+    ):
+        return list(filter_.queryset.values_list(filter_.extra["to_field_name"], flat=True))
+    if isinstance(filter_, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
+        return [str(value) for value, _label in filter_.field.choices if value != ""]
+    return None
+
+
+def errors_with_accepted_values(filterset):
+    """The form errors of `filterset` by parameter, each followed by the values it accepts.
+
+    What the API answers with its 400; the HTML pages keep the form errors alone.
+    """
+    errors = {}
+    for name, messages in filterset.errors.items():
+        messages = list(messages)
+        filter_ = filterset.filters.get(name)
+        values = accepted_values(filter_)
+        if values and len(values) <= LISTED_VALUES_MAX:
+            messages.append(_("Valeurs acceptées : %(values)s.") % {"values": ", ".join(values)})
+        elif values:
+            messages.append(
+                _("Valeurs acceptées : %(count)s identifiants, par exemple %(examples)s.")
+                % {"count": len(values), "examples": ", ".join(values[:5])}
+            )
+        elif isinstance(filter_, YearFilter):
+            messages.append(_("Valeurs acceptées : une année de 1900 à 2100."))
+        errors[name] = messages
+    return errors

@@ -5,6 +5,8 @@ DATABASE_URL        database (default: SQLite file db.sqlite3 beside manage.py);
 DJANGO_SECRET_KEY   secret key (a development key is used when unset and DEBUG is on)
 DJANGO_DEBUG        "1"/"true" to turn debug on (default on, for development)
 DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost and 127.0.0.1)
+API_ANON_RATE       requests an anonymous API caller may make (default: 120/minute)
+API_CORS_ALLOWED_ORIGINS origins allowed to read the API from JavaScript (default: any)
 """
 
 import os
@@ -48,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "partnerships",
     "workshops",
@@ -57,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves the project's own CSS and JavaScript: the site works with no CDN and no network.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,6 +128,60 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
 
 REST_FRAMEWORK = {
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Pages of 50, `page_size` up to 200 (partnerships/rest.py); JSON, or CSV with ?format=csv.
+    "DEFAULT_PAGINATION_CLASS": "partnerships.rest.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "partnerships.rest.CSVRenderer",
+    ],
+    # Token first: an anonymous write is then a 401 (WWW-Authenticate: Token), not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partnerships.permissions.StaffWriteOrReadOnly"],
+    # Anonymous callers only; a 429 says how long to wait (Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Répertoire de la coopération décentralisée franco-malienne — API",
+    "DESCRIPTION": (
+        "Partenariats, collectivités, régions maliennes, domaines et actions du répertoire. "
+        "Lecture libre ; écriture réservée au personnel (jeton ou session). Les contacts ne sont "
+        "donnés qu'aux utilisateurs connectés. / Partnerships, local authorities, Malian "
+        "regions, fields of action and actions of the directory. Free to read; writes for staff "
+        "(token or session). Contacts only for signed-in users."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components: writes send slugs, reads get documents.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The interactive docs' JavaScript and CSS come from drf-spectacular-sidecar: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "partnerships.models.Country",
+        "CollectivityKindEnum": "partnerships.models.CollectivityKind",
+        "BudgetKindEnum": "partnerships.models.BudgetKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partnerships.api.schema_hook",
+    ],
+}
+
+# Read endpoints of the API may be called from other sites' JavaScript: from the origins listed
+# in API_CORS_ALLOWED_ORIGINS (comma-separated), or from any origin when it is unset. Reads only.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("API_CORS_ALLOWED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

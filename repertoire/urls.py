@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("partnerships.api_urls")),
+    path("ateliers/", include("workshops.urls")),
     path("", include("partnerships.urls")),
 ]

@@ -113,7 +113,7 @@ def test_a_partner_finds_who_works_where(page, seeded, shots):
     page.fill("#home-search", "yelimane")
     page.click("form[role=search] button")
     page.wait_for_url("**/partenariats/?search=yelimane")
-    assert page.locator(".partnership-item h3 a", has_text="Yelimané").count() >= 1
+    assert page.locator(".partnership-item h3 a", has_text="Yélimané").count() >= 1
     page.screenshot(path=shots / "search.png", full_page=True)
 
     # Filter by region and domain with the facets.

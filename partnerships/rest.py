@@ -1,0 +1,87 @@
+"""The REST framework defaults that settings.REST_FRAMEWORK names: pagination and CSV renderer.
+
+Kept apart from api.py on purpose: DRF resolves these dotted paths while its own views module is
+being imported, so the module they live in must not import DRF's views (api.py does).
+"""
+
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+
+from .exports import documents_as_csv
+
+MAX_PAGE_SIZE = 200
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 50 rows; the caller may choose `page_size` from 1 to 200.
+
+    A malformed `page` or `page_size` is a 400 naming it (DRF would fall back silently or answer
+    404); a page number past the last page stays a 404.
+    """
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Valeurs acceptées : un entier de 1 à %(max)s.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw not in (None, "") and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError(
+                {self.page_query_param: [_("Valeurs acceptées : un entier à partir de 1.")]}
+            )
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = "Numéro de la page / Page number"
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Nombre de lignes par page (50 par défaut, {self.max_page_size} au plus) / "
+                    f"Rows per page (default 50, at most {self.max_page_size})"
+                )
+        return parameters
+
+
+class CSVRenderer(BaseRenderer):
+    """A list (or one object) as CSV, flattened like the list page's export, with a UTF-8 BOM.
+
+    The rows are the JSON rows: for a paginated list, the current page's `results`.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        elif isinstance(data, list):
+            rows = data
+        else:
+            rows = [data] if data else []
+        return documents_as_csv(rows).encode("utf-8")
