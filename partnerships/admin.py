@@ -99,13 +99,30 @@ class BudgetInline(admin.TabularInline):
 class ReviewItemInline(admin.TabularInline):
     model = ReviewItem
     extra = 0
-    fields = ["line", "kind", "message", "value", "field", "resolved_at"]
-    readonly_fields = ["line", "kind", "message", "value", "field"]
+    fields = [
+        "line",
+        "kind",
+        "message",
+        "value",
+        "field",
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+        "resolution_note",
+    ]
+    readonly_fields = ["line", "kind", "message", "value", "field", "resolved_by"]
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "updated_on", "contacts_start_year", "source_line"]
+    list_display = [
+        "title",
+        "status",
+        "updated_on",
+        "last_verified_on",
+        "contacts_start_year",
+        "source_line",
+    ]
     list_filter = ["status", "domains", "members__collectivity__malian_region"]
     search_fields = [
         "title",

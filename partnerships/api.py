@@ -7,6 +7,7 @@ file. Anonymous callers never see contacts, and free texts are shown to them wit
 e-mails, as on the pages.
 """
 
+from django.db import transaction
 from django.db.models import Count, Prefetch, ProtectedError
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -64,6 +65,54 @@ class FilterBackend(DjangoFilterBackend):
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale_version"
+
+
+class OptimisticLockMixin:
+    """No lost update: a read gives the row's version (ETag), an update may send it back
+    (If-Match header or "version" in the body) and is refused with 412 when the row changed
+    since. The staff's edit pages check the same version field."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = f'"{instance.version}"'
+        return response
+
+    def expected_version(self):
+        raw = self.request.headers.get("If-Match", "").strip()
+        if raw.startswith("W/"):
+            raw = raw[2:]
+        data = self.request.data if isinstance(self.request.data, dict) else {}
+        raw = raw.strip('"') if raw and raw != "*" else data.get("version")
+        if raw in (None, ""):
+            return None
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"version": [_("La version doit être un nombre entier.")]}
+            ) from None
+
+    def perform_update(self, serializer):
+        expected = self.expected_version()
+        with transaction.atomic():
+            model = type(serializer.instance)
+            current = model.objects.select_for_update().get(pk=serializer.instance.pk)
+            if expected is not None and expected != current.version:
+                raise PreconditionFailed(
+                    _(
+                        "Modifié entre-temps : version %(current)s, vous envoyez la version "
+                        "%(expected)s. Relisez la ressource puis renvoyez vos changements."
+                    )
+                    % {"current": current.version, "expected": expected}
+                )
+            serializer.instance.version = current.version
+            serializer.save()
 
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -146,7 +195,7 @@ def export_action(serializer, description):
     ),
     destroy=extend_schema(summary="Supprimer un partenariat (personnel) / Delete (staff)"),
 )
-class PartnershipViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class PartnershipViewSet(OptimisticLockMixin, ApiViewSetMixin, viewsets.ModelViewSet):
     """The partnership document; contacts only for signed-in callers."""
 
     lookup_field = "slug"
@@ -185,7 +234,7 @@ class PartnershipViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
         },
     ),
 )
-class CollectivityViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
+class CollectivityViewSet(OptimisticLockMixin, ApiViewSetMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     filterset_class = CollectivityFilter
     serializer_class = CollectivitySerializer

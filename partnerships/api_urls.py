@@ -1,12 +1,14 @@
 """/api/v1/: the resources, the bulk export, the OpenAPI schema and its interactive docs.
 
-The workshops resource is not here yet: the workshops app registers its viewset on this router
-when it lands (router.register("workshops", ...)).
+The workshops' notes are a resource of their own app (workshops/api.py), registered here so that
+the API stays one router, one schema and one set of docs.
 """
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
+
+from workshops.api import WorkshopViewSet
 
 from . import api
 
@@ -18,6 +20,7 @@ router.register("collectivities", api.CollectivityViewSet, basename="collectivit
 router.register("regions", api.RegionViewSet, basename="region")
 router.register("domains", api.DomainViewSet, basename="domain")
 router.register("actions", api.ActionViewSet, basename="action")
+router.register("workshops", WorkshopViewSet, basename="workshop")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -107,7 +107,7 @@ def budget_rows():
         costed=Count("id", filter=Q(budgets__kind=BudgetKind.ACTION), distinct=True),
     )
     rows = [
-        (charts.Row(d.name, d.total or 0, f"/domaines/{d.slug}/"), d.actions_n, d.costed)
+        (charts.Row(d.localized_name, d.total or 0, f"/domaines/{d.slug}/"), d.actions_n, d.costed)
         for d in domains
     ]
     if unplaced["actions_n"]:
@@ -124,7 +124,7 @@ def budget_rows():
 def figures_page(request):
     regions = [charts.Row(r.name, r.n, f"/regions/{r.slug}/") for r in regions_with_counts()]
     domains = [
-        charts.Row(d.name, d.n, f"/domaines/{d.slug}/")
+        charts.Row(d.localized_name, d.n, f"/domaines/{d.slug}/")
         for d in Domain.objects.annotate(n=Count("partnerships", distinct=True))
     ]
     years = Partnership.objects.aggregate(

@@ -281,7 +281,7 @@ def facet_counts(filterset):
     domains = Domain.objects.annotate(
         n=Count("partnerships", filter=Q(partnerships__in=sel), distinct=True)
     )
-    add("domain", [(d.slug, d.name, d.n) for d in domains])
+    add("domain", [(d.slug, d.localized_name, d.n) for d in domains])
 
     def partner_counts(name, *fields):
         return (

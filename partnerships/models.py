@@ -6,8 +6,11 @@ fixtures generated from the sources load again and again onto the same rows.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -142,6 +145,9 @@ class Collectivity(models.Model):
         SourceDocument, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
     source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    # Optimistic locking: every save through the site, the admin or the API increments it, and
+    # an edit made from an older version is refused (partnerships/editing.py, the API).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = SlugQuerySet.as_manager()
     # Who changed what and when, for every edit (staff pages, admin, API); revert reads it.
@@ -171,6 +177,10 @@ class Collectivity(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.version += 1
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -196,6 +206,13 @@ class Domain(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def localized_name(self):
+        """The name in the language of the page: the répertoire's French, or its English."""
+        if self.name_en and get_language() and get_language().startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class SubThemeQuerySet(models.QuerySet):
@@ -348,9 +365,20 @@ class Partnership(models.Model):
     mentions = models.JSONField(
         _("mentions dans les listes du répertoire"), default=list, blank=True
     )
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    last_verified_on = models.DateField(_("dernière vérification le"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dernière vérification par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The domains too, so that a revert gives a fiche back its domains.
+    history = HistoricalRecords(m2m_fields=[domains])
 
     class Meta:
         verbose_name = _("partenariat")
@@ -375,8 +403,25 @@ class Partnership(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # loaddata saves raw (save() is not called): seeding is not counted as an edit.
+        self.version += 1
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
+
+    def set_domains(self, domains):
+        """Set the domains as part of the save just recorded: one historical record per save,
+        holding the domains (a plain set() records one more version of its own)."""
+        self.skip_history_when_saving = True
+        try:
+            self.domains.set(domains)
+        finally:
+            del self.skip_history_when_saving
+        record = self.history.order_by("-history_date", "-history_id").first()
+        if record is not None:
+            record_domains(record)
 
     def partners(self, country):
         """The partners of one side, in their printed order (uses prefetched members)."""
@@ -389,6 +434,17 @@ class Partnership(models.Model):
     @property
     def malian_partners(self):
         return self.partners(Country.MALI)
+
+
+def record_domains(record):
+    """Write a partnership's current domains into one of its historical records."""
+    history_model = apps.get_model("partnerships", "HistoricalPartnership_domains")
+    history_model.objects.filter(history=record).delete()
+    through = Partnership.domains.through.objects.filter(partnership_id=record.id)
+    history_model.objects.bulk_create(
+        history_model(id=pk, history=record, partnership_id=record.id, domain_id=domain_id)
+        for pk, domain_id in through.values_list("id", "domain_id")
+    )
 
 
 class ChildQuerySet(models.QuerySet):
@@ -622,6 +678,11 @@ class ReviewItemQuerySet(models.QuerySet):
         return self.filter(resolved_at__isnull=True)
 
 
+class Resolution(models.TextChoices):
+    CONFIRMED = "confirmed", _("valeur confirmée")
+    CORRECTED = "corrected", _("valeur corrigée")
+
+
 class ReviewItem(models.Model):
     """Something the import could not place or was unsure of, for staff to check."""
 
@@ -646,6 +707,18 @@ class ReviewItem(models.Model):
         related_name="review_items",
     )
     resolved_at = models.DateTimeField(_("résolu le"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("résolu par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.CharField(
+        _("résolution"), max_length=10, choices=Resolution.choices, blank=True
+    )
+    resolution_note = models.TextField(_("note de résolution"), blank=True)
 
     objects = ReviewItemQuerySet.as_manager()
 

@@ -404,7 +404,7 @@ class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Descri
             setattr(partnership, name, value)
         partnership.save()
         if domains is not None:
-            partnership.domains.set(domains)
+            partnership.set_domains(domains)
         for side, collectivities in partners.items():
             if collectivities is not None:
                 self._set_partners(partnership, side, collectivities)

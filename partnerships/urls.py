@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import figures, views
 
 # The pages of the directory; the map and figures pages add theirs from partnerships/figures.py.
 urlpatterns = [
@@ -27,9 +27,4 @@ urlpatterns = [
     path("domaines/<slug:slug>/", views.domain_detail, name="domain_detail"),
 ]
 
-try:
-    from .figures import urlpatterns as figures_urlpatterns
-except ImportError:  # the figures module arrives with the map and charts
-    figures_urlpatterns = []
-
-urlpatterns += figures_urlpatterns
+urlpatterns += figures.urlpatterns

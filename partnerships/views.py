@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from workshops.search import search_workshops
+
 from .exports import documents_as_csv, documents_as_json, without_coordinates
 from .filters import PartnershipFilter, facet_counts
 from .models import (
@@ -111,6 +113,8 @@ def partnership_list(request):
         "partnerships": page.object_list,
         "facets": facet_counts(filterset),
         "search": filterset.form.cleaned_data.get("search") or "",
+        # The site search also finds the workshops' notes (one query per kind of item).
+        "workshop_results": search_workshops(filterset.form.cleaned_data.get("search") or ""),
         "is_filtered": any(
             value for key, value in request.GET.lists() if key not in ("page", "ordering")
         ),

@@ -6,5 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("partnerships.api_urls")),
     path("ateliers/", include("workshops.urls")),
+    path("gestion/", include("partnerships.editing_urls")),
+    path("compte/", include("django.contrib.auth.urls")),
     path("", include("partnerships.urls")),
 ]

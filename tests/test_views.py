@@ -29,9 +29,10 @@ FICHE = "aix-en-provence-bamako-commune-v"
 PAGES = [
     ("/", 5),
     ("/partenariats/", 11),
-    # A search: one more query (the search itself, once, whatever the facets).
-    ("/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 14),
-    ("/partenariats/?search=koutiala", 12),
+    # A search: one more query (the search itself, once, whatever the facets), and one per
+    # kind of workshop item (6) for the workshops' notes it also finds.
+    ("/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 20),
+    ("/partenariats/?search=koutiala", 18),
     ("/partenariats/?region=kayes&kind=commune&page=2", 12),
     # the fiche and the collectivity page: one more for the workshop items about them
     (f"/partenariats/{FICHE}/", 10),
@@ -329,3 +330,12 @@ def test_coordinates_in_the_repertoire_texts_are_hidden_from_anonymous_visitors(
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
     export = client.get("/partenariats/export.json", {"search": "Grand Lyon"}).content.decode()
     assert "p.berger@urbalyon.org" in export
+
+
+def test_the_site_search_also_finds_the_workshops_notes(client):
+    page = client.get("/partenariats/", {"search": "Niafunké"}).content.decode()
+    assert "Dans les notes des ateliers" in page
+    assert "#reponse-13" in page  # the Allier's answer to the 2016 questionnaire
+    page = client.get("/partenariats/", {"search": "Koutiala"}).content.decode()
+    assert "#reponse-13" not in page
+    assert "Dans les notes des ateliers" not in client.get("/partenariats/").content.decode()

@@ -1,22 +1,11 @@
 """Template helpers of the directory's pages."""
 
 from django import template
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 
 from partnerships.exports import hide_coordinates
 
 register = template.Library()
-
-
-@register.simple_tag
-def template_exists(name):
-    """Lets a page include a fragment that another part of the project may not provide yet."""
-    try:
-        get_template(name)
-    except template.TemplateDoesNotExist:
-        return False
-    return True
 
 
 @register.filter

@@ -1,0 +1,407 @@
+"""The staff's forms: a fiche with its partners, actions, budgets and contacts, a collectivity.
+
+The fiche is one ModelForm and four inline formsets saved together (partnerships/editing.py).
+Choice lists (collectivities, domains) are read once per page and shared by every row, so that
+the page's query count does not grow with the number of rows.
+"""
+
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Action,
+    Budget,
+    Collectivity,
+    CollectivityKind,
+    Contact,
+    Country,
+    Domain,
+    Partnership,
+    PartnershipMember,
+    ReviewItem,
+)
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def check_year(value):
+    if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
+        raise forms.ValidationError(
+            _("Indiquez une année entre %(min)s et %(max)s."),
+            params={"min": YEAR_MIN, "max": YEAR_MAX},
+        )
+    return value
+
+
+def unique_slug(model, text, max_length):
+    base = slugify(text)[: max_length - 4] or "fiche"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _normalized(value):
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class StaffModelForm(forms.ModelForm):
+    """Texts are kept as printed: no stripping of multi-line texts (the verbatim tables are
+    indented), and the browser's CRLF line ends are stored as the fixtures' LF, so that an
+    untouched field is neither changed nor recorded in the history."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
+                field.strip = False
+
+    def clean(self):
+        data = super().clean()
+        for name, value in data.items():
+            data[name] = _normalized(value)
+        return data
+
+    @cached_property
+    def changed_data(self):
+        return [
+            name
+            for name in super().changed_data
+            if not (
+                isinstance(self[name].data, str)
+                and isinstance(self[name].initial, str)
+                and _normalized(self[name].data) == _normalized(self[name].initial)
+            )
+        ]
+
+
+class VersionMixin(forms.Form):
+    """The version the form was loaded from, sent back with the save (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class PartnershipForm(VersionMixin, StaffModelForm):
+    mark_verified = forms.BooleanField(
+        label=_("J'ai vérifié cette fiche (date de dernière vérification : aujourd'hui)"),
+        required=False,
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "title",
+            "status",
+            "updated_on",
+            "domains",
+            "contacts_start",
+            "contacts_start_year",
+            "formalisation",
+            "formalisation_year",
+            "formalisation_kind",
+            "budget_cd_as_printed",
+            "budget_ri_as_printed",
+            "technical_partners",
+            "financial_partners",
+            "presentation",
+            "motivations_french",
+            "motivations_malian",
+            "perspectives",
+            "documents",
+            "actions_as_printed",
+        ]
+        widgets = {
+            "updated_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "domains": forms.CheckboxSelectMultiple,
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "contacts_start",
+                    "formalisation",
+                    "budget_cd_as_printed",
+                    "budget_ri_as_printed",
+                    "technical_partners",
+                    "financial_partners",
+                    "motivations_french",
+                    "motivations_malian",
+                    "perspectives",
+                    "documents",
+                ]
+            },
+            "presentation": forms.Textarea(attrs={"rows": 6}),
+            "actions_as_printed": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domains"].choices = [(d.pk, d.name) for d in Domain.objects.all()]
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_contacts_start_year(self):
+        return check_year(self.cleaned_data["contacts_start_year"])
+
+    def clean_formalisation_year(self):
+        return check_year(self.cleaned_data["formalisation_year"])
+
+
+class MemberForm(StaffModelForm):
+    """One partner: an existing collectivity, or a new one created on save (name and type)."""
+
+    new_name = forms.CharField(label=_("ou nouvelle collectivité : nom"), required=False)
+    new_kind = forms.ChoiceField(
+        label=_("type"), required=False, choices=[("", "—"), *CollectivityKind.choices]
+    )
+
+    class Meta:
+        model = PartnershipMember
+        fields = ["collectivity"]
+
+    def __init__(self, *args, side, collectivity_choices, **kwargs):
+        self.side = side
+        super().__init__(*args, **kwargs)
+        field = self.fields["collectivity"]
+        field.required = False
+        field.queryset = Collectivity.objects.filter(country=side)
+        field.choices = collectivity_choices
+        field.widget.attrs["data-country"] = side
+        field.widget.attrs["class"] = "collectivity-select"
+
+    def clean(self):
+        data = super().clean()
+        if self.cleaned_data.get("DELETE"):
+            return data
+        if not data.get("collectivity") and not data.get("new_name"):
+            if self.has_changed():
+                raise forms.ValidationError(
+                    _("Choisissez une collectivité existante ou donnez le nom d'une nouvelle.")
+                )
+        if data.get("collectivity") and data.get("new_name"):
+            raise forms.ValidationError(
+                _("Choisissez une collectivité existante ou créez-en une, pas les deux.")
+            )
+        if data.get("new_name") and not data.get("new_kind"):
+            self.add_error("new_kind", _("Indiquez le type de la nouvelle collectivité."))
+        return data
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        if data.get("new_name"):
+            name = data["new_name"].strip()
+            collectivity = Collectivity(
+                slug=unique_slug(Collectivity, name, 120),
+                country=self.side,
+                kind=data["new_kind"],
+                name=name,
+            )
+            collectivity.save()
+            self.instance.collectivity = collectivity
+        self.instance.side = self.side
+        return super().save(commit=commit)
+
+
+class BaseMemberFormSet(BaseInlineFormSet):
+    def __init__(self, *args, side, **kwargs):
+        self.side = side
+        choices = [("", "—")] + [
+            (c.pk, c.name) for c in Collectivity.objects.filter(country=side).only("pk", "name")
+        ]
+        kwargs.setdefault("form_kwargs", {}).update(side=side, collectivity_choices=choices)
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        # Cached: the formset asks for it once per row and per template use.
+        if not hasattr(self, "_side_queryset"):
+            self._side_queryset = (
+                super().get_queryset().filter(side=self.side).select_related("collectivity")
+            )
+        return self._side_queryset
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            collectivity = form.cleaned_data.get("collectivity")
+            if collectivity is None:
+                continue
+            if collectivity.pk in seen:
+                raise forms.ValidationError(
+                    _("« %(name)s » figure deux fois parmi les partenaires."),
+                    params={"name": collectivity.name},
+                )
+            seen.add(collectivity.pk)
+
+
+MemberFormSet = inlineformset_factory(
+    Partnership,
+    PartnershipMember,
+    form=MemberForm,
+    formset=BaseMemberFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class ActionForm(StaffModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "domain",
+            "domain_as_printed",
+            "description",
+            "period_as_printed",
+            "start_year",
+            "end_year",
+            "budget_as_printed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "period_as_printed": forms.Textarea(attrs={"rows": 2}),
+            "budget_as_printed": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, domain_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = domain_choices
+
+    def clean_start_year(self):
+        return check_year(self.cleaned_data["start_year"])
+
+    def clean_end_year(self):
+        return check_year(self.cleaned_data["end_year"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("L'année de fin précède l'année de début."))
+        return data
+
+
+class PositionedFormSet(BaseInlineFormSet):
+    """Rows numbered 1, 2, 3… in the order shown (or chosen with the "Ordre" fields)."""
+
+    ordered = False
+
+    def get_queryset(self):
+        if not hasattr(self, "_ordered_queryset"):
+            self._ordered_queryset = super().get_queryset().order_by("position")
+        return self._ordered_queryset
+
+    def rows_in_order(self):
+        forms_kept = [
+            f
+            for f in self.forms
+            if f.has_changed() or f.instance.pk
+            if not (self.can_delete and self._should_delete_form(f))
+        ]
+        if self.ordered:
+            forms_kept.sort(
+                key=lambda f: (f.cleaned_data.get("ORDER") is None, f.cleaned_data.get("ORDER"))
+            )
+        return forms_kept
+
+
+class BaseActionFormSet(PositionedFormSet):
+    ordered = True
+
+    def __init__(self, *args, **kwargs):
+        choices = [("", "—")] + [(d.pk, d.name) for d in Domain.objects.all()]
+        kwargs.setdefault("form_kwargs", {}).update(domain_choices=choices)
+        super().__init__(*args, **kwargs)
+
+
+ActionFormSet = inlineformset_factory(
+    Partnership,
+    Action,
+    form=ActionForm,
+    formset=BaseActionFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+)
+
+
+class BudgetForm(StaffModelForm):
+    class Meta:
+        model = Budget
+        fields = ["kind", "amount", "currency", "year", "as_printed"]
+
+    def clean_year(self):
+        return check_year(self.cleaned_data["year"])
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("Un montant ne peut pas être négatif."))
+        return amount
+
+
+BudgetFormSet = inlineformset_factory(
+    Partnership, Budget, form=BudgetForm, formset=PositionedFormSet, extra=1, can_delete=True
+)
+
+
+class ContactForm(StaffModelForm):
+    class Meta:
+        model = Contact
+        fields = ["side", "role", "name", "function", "address", "phone", "fax", "email", "website"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+
+ContactFormSet = inlineformset_factory(
+    Partnership, Contact, form=ContactForm, formset=PositionedFormSet, extra=1, can_delete=True
+)
+
+
+class CollectivityForm(VersionMixin, StaffModelForm):
+    class Meta:
+        model = Collectivity
+        fields = [
+            "name",
+            "kind",
+            "population",
+            "department",
+            "department_code",
+            "french_region",
+            "malian_region",
+            "cercle",
+            "website",
+            "latitude",
+            "longitude",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        country = self.instance.country
+        if country == Country.FRANCE:
+            for name in ("malian_region", "cercle"):
+                if data.get(name):
+                    self.add_error(name, _("Réservé aux collectivités maliennes."))
+        else:
+            for name in ("department", "department_code", "french_region"):
+                if data.get(name):
+                    self.add_error(name, _("Réservé aux collectivités françaises."))
+        return data
+
+
+class ReviewResolutionForm(forms.ModelForm):
+    class Meta:
+        model = ReviewItem
+        fields = ["resolution", "resolution_note"]
+        widgets = {"resolution_note": forms.TextInput}
+
+    def clean_resolution(self):
+        resolution = self.cleaned_data["resolution"]
+        if not resolution:
+            raise forms.ValidationError(_("Indiquez si la valeur est confirmée ou corrigée."))
+        return resolution
