@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from playwright import sync_api as playwright
 
+from tests.conftest import CHROMIUM
 from tests.test_editing import create_groups
 
-CHROMIUM = "/usr/bin/chromium"
 SLUG = "angers-bamako"
 PASSWORD = "un-mot-de-passe-de-test"
 
@@ -47,17 +46,6 @@ def seeded(live_server, django_user_model):
         user = django_user_model.objects.create_user(name, password=PASSWORD)
         user.groups.add(Group.objects.get(name="Éditeurs"))
     return live_server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def signed_in(browser, server, username):

@@ -2,7 +2,6 @@
 setup as test_browser.py: Debian's Chromium through Playwright, offline, axe-core)."""
 
 from .test_browser import (  # noqa: F401 (fixtures and marks shared with the main walk)
-    browser,
     check_accessibility,
     page,
     pytestmark,
