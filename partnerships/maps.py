@@ -8,7 +8,6 @@ scripts/build_map_outlines.py (see static/map/README.md).
 import csv
 import json
 import math
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,6 +15,8 @@ from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from .importers.text import fold
 
 MAP_DIR = settings.BASE_DIR / "static" / "map"
 CERCLE_CAPITALS = settings.SOURCES_DIR / "mali_cercle_capitals.csv"
@@ -46,12 +47,6 @@ class Place:
 @lru_cache
 def outline(name: str) -> dict:
     return json.loads((MAP_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key ("Yélimané" and "YELIMANE" meet)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("-", " ").split())
 
 
 @lru_cache

@@ -4,7 +4,7 @@ Every seeded model has a natural key (a slug, or its parent's key and a position
 fixtures generated from the sources load again and again onto the same rows.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
@@ -14,14 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# Fixed parities of the euro (1 January 1999): the franc and the CFA franc are pegged to it.
-EUR_PARITIES = {"EUR": Decimal("1"), "FRF": Decimal("6.55957"), "XOF": Decimal("655.957")}
-
-
-def to_eur(amount: Decimal, currency: str) -> Decimal:
-    return (Decimal(amount) / EUR_PARITIES[currency]).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP
-    )
+# The euro at the fixed parities of 1999: one function for the import and for every save.
+from .importers.amounts import to_eur
 
 
 class Country(models.TextChoices):
@@ -661,7 +655,7 @@ class Budget(models.Model):
 
     def save(self, *args, **kwargs):
         # The euro amount always follows the amount and currency (fixed parities).
-        self.amount_eur = to_eur(self.amount, self.currency)
+        self.amount_eur = to_eur(Decimal(str(self.amount)), self.currency)
         super().save(*args, **kwargs)
 
     def natural_key(self):

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +27,13 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in the site's language: a request made in English by a previous test
+    (Accept-Language) leaves English active in this thread, and code that renders outside a
+    request (maps, charts) would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
