@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint fixtures seed bench clean
+.PHONY: run test test-fast lint fixtures seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(VENV)/.installed
 test: lint node_modules/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q
+
+# The same without the slow tests (whole-import runs, schemathesis): for the edit-test loop.
+test-fast: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Regenerate fixtures/*.json from fixtures/sources/ (prints the import report).
 fixtures: $(VENV)/.installed

@@ -6,7 +6,7 @@ number of partnerships (tests/test_figures.py pins them).
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from . import charts, maps
@@ -21,19 +21,12 @@ from .models import (
 )
 
 
-def regions_with_counts():
-    """The Malian regions, each with n: the partnerships with a Malian partner there."""
-    return MalianRegion.objects.annotate(
-        n=Count("collectivities__memberships__partnership", distinct=True)
-    )
-
-
 def malian_towns():
     """(name, place, count) of every Malian partner that can be placed, and those that cannot."""
     partners = (
         Collectivity.objects.filter(country=Country.MALI)
-        .annotate(n=Count("memberships__partnership", distinct=True))
-        .filter(n__gt=0)
+        .partners()
+        .with_partnership_count()
         .select_related("malian_region")
         .order_by("name")
     )
@@ -48,14 +41,14 @@ def malian_towns():
 
 
 def map_page(request):
-    regions = list(regions_with_counts())
+    regions = list(MalianRegion.objects.with_partnership_count())
     placed, unplaced = malian_towns()
     departements = (
         Collectivity.objects.filter(country=Country.FRANCE)
         .exclude(department_code="")
+        .partners()
         .values("department_code", "department")
         .annotate(n=Count("memberships__partnership", distinct=True))
-        .filter(n__gt=0)
         .order_by("department_code")
     )
     by_departement = {}
@@ -64,14 +57,14 @@ def map_page(request):
         by_departement[row["department_code"]] = (name or row["department"], n + row["n"])
     french_elsewhere = (
         Collectivity.objects.filter(country=Country.FRANCE, department_code="")
-        .annotate(n=Count("memberships__partnership", distinct=True))
-        .filter(n__gt=0)
+        .partners()
+        .with_partnership_count()
         .order_by("name")
     )
-    approximate = [(c, w) for c, w in placed if w.precision in maps.Precision.APPROXIMATE]
+    approximate = [(c, w) for c, w in placed if w.precision in maps.APPROXIMATE]
     context = {
         "regions": regions,
-        "towns": [(c.name, w, c.n) for c, w in placed],
+        "towns": [(c.name, w, c.partnership_count) for c, w in placed],
         "approximate": approximate,
         "unplaced": unplaced,
         "france_svg": maps.france_map(by_departement),
@@ -107,7 +100,11 @@ def budget_rows():
         costed=Count("id", filter=Q(budgets__kind=BudgetKind.ACTION), distinct=True),
     )
     rows = [
-        (charts.Row(d.localized_name, d.total or 0, f"/domaines/{d.slug}/"), d.actions_n, d.costed)
+        (
+            charts.Row(d.localized_name, d.total or 0, reverse("domain_detail", args=[d.slug])),
+            d.actions_n,
+            d.costed,
+        )
         for d in domains
     ]
     if unplaced["actions_n"]:
@@ -122,10 +119,13 @@ def budget_rows():
 
 
 def figures_page(request):
-    regions = [charts.Row(r.name, r.n, f"/regions/{r.slug}/") for r in regions_with_counts()]
+    regions = [
+        charts.Row(r.name, r.partnership_count, reverse("region_detail", args=[r.slug]))
+        for r in MalianRegion.objects.with_partnership_count()
+    ]
     domains = [
-        charts.Row(d.localized_name, d.n, f"/domaines/{d.slug}/")
-        for d in Domain.objects.annotate(n=Count("partnerships", distinct=True))
+        charts.Row(d.localized_name, d.partnership_count, reverse("domain_detail", args=[d.slug]))
+        for d in Domain.objects.with_partnership_count()
     ]
     years = Partnership.objects.aggregate(
         total=Count("id"), unknown=Count("id", filter=Q(contacts_start_year__isnull=True))

@@ -7,9 +7,8 @@ Several values of the same filter are alternatives (OR); different filters combi
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -22,10 +21,11 @@ from .models import (
     Domain,
     MalianRegion,
     Partnership,
-    PartnershipMember,
     PartnershipStatus,
+    has_partner,
 )
 from .search import search_partnerships
+from .validators import validate_year
 
 FIRST_DECADE, LAST_DECADE = 1960, 2000
 
@@ -57,21 +57,11 @@ def department_choices():
 
 
 class YearField(forms.IntegerField):
-    default_validators = [MinValueValidator(1900), MaxValueValidator(2100)]
+    default_validators = [validate_year]
 
 
 class YearFilter(django_filters.NumberFilter):
     field_class = YearField
-
-
-def has_partner(**lookups):
-    """A condition: one of the partnership's partners matches `lookups` (on Collectivity)."""
-    return Exists(
-        PartnershipMember.objects.filter(
-            partnership=OuterRef("pk"),
-            **{f"collectivity__{key}": value for key, value in lookups.items()},
-        )
-    )
 
 
 # The API schema types these by hand: no model field of the partnership holds them.
@@ -125,47 +115,74 @@ ORDERING_FIELDS = (
 
 
 class PartnershipFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Recherche"))
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Recherche"),
+        help_text=_(
+            "Recherche plein texte (sans accents, pluriels, fautes de frappe sur les noms)"
+        ),
+    )
     region = PartnerModelChoicesFilter(
         queryset=MalianRegion.objects.all(),
         to_field_name="slug",
         partner_lookup="malian_region",
         label=_("Région malienne"),
+        help_text=_("Région malienne d'un partenaire (identifiant ; plusieurs valeurs = OU)"),
     )
     domain = django_filters.ModelMultipleChoiceFilter(
         queryset=Domain.objects.all(),
         to_field_name="slug",
         method="filter_domain",
         label=_("Domaine"),
+        help_text=_("Domaine (identifiant ; plusieurs valeurs = OU)"),
     )
     french_region = PartnerChoicesFilter(
-        choices=french_region_choices, partner_lookup="french_region", label=_("Région française")
+        choices=french_region_choices,
+        partner_lookup="french_region",
+        label=_("Région française"),
+        help_text=_("Région française d'un partenaire (plusieurs valeurs = OU)"),
     )
     department = PartnerChoicesFilter(
-        choices=department_choices, partner_lookup="department_code", label=_("Département")
+        choices=department_choices,
+        partner_lookup="department_code",
+        label=_("Département"),
+        help_text=_("Code du département d'un partenaire (plusieurs valeurs = OU)"),
     )
     kind = PartnerChoicesFilter(
-        choices=CollectivityKind.choices, partner_lookup="kind", label=_("Type de collectivité")
+        choices=CollectivityKind.choices,
+        partner_lookup="kind",
+        label=_("Type de collectivité"),
+        help_text=_("Type de collectivité d'un partenaire (plusieurs valeurs = OU)"),
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=PartnershipStatus.choices, label=_("Statut")
+        choices=PartnershipStatus.choices,
+        label=_("Statut"),
+        help_text=_("Statut du partenariat (plusieurs valeurs = OU)"),
     )
     decade = django_filters.MultipleChoiceFilter(
-        choices=decade_choices, method="filter_decade", label=_("Décennie des premiers contacts")
+        choices=decade_choices,
+        method="filter_decade",
+        label=_("Décennie des premiers contacts"),
+        help_text=_("Décennie des premiers contacts (plusieurs valeurs = OU)"),
     )
     contacts_start_year_min = YearFilter(
         field_name="contacts_start_year",
         lookup_expr="gte",
         label=_("Premiers contacts à partir de"),
+        help_text=_("Premiers contacts cette année-là ou après"),
     )
     contacts_start_year_max = YearFilter(
-        field_name="contacts_start_year", lookup_expr="lte", label=_("Premiers contacts jusqu'à")
+        field_name="contacts_start_year",
+        lookup_expr="lte",
+        label=_("Premiers contacts jusqu'à"),
+        help_text=_("Premiers contacts cette année-là ou avant"),
     )
     collectivity = django_filters.ModelChoiceFilter(
         queryset=Collectivity.objects.all(),
         to_field_name="slug",
         method="filter_collectivity",
         label=_("Collectivité"),
+        help_text=_("Collectivité partenaire (identifiant)"),
     )
     ordering = OrderingFilter(
         fields=ORDERING_FIELDS,
@@ -175,6 +192,7 @@ class PartnershipFilter(django_filters.FilterSet):
             "updated_on": _("date de mise à jour"),
         },
         label=_("Trier par"),
+        help_text=_("Tri : title, year, updated (préfixe - : décroissant)"),
     )
 
     class Meta:
@@ -201,14 +219,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
-        if not value:
-            return queryset
-        through = Partnership.domains.through
-        return queryset.filter(
-            Exists(
-                through.objects.filter(partnership=OuterRef("pk"), domain__in=[d.pk for d in value])
-            )
-        )
+        return queryset.in_domains([d.pk for d in value]) if value else queryset
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_decade(self, queryset, name, value):
@@ -220,7 +231,7 @@ class PartnershipFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_collectivity(self, queryset, name, value):
-        return queryset.filter(has_partner(pk=value.pk))
+        return queryset.involving(value)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -267,21 +278,11 @@ def facet_counts(filterset):
         ]
         facets.append({"name": name, "label": filterset.filters[name].label, "options": options})
 
-    sel = selection("region")
-    regions = MalianRegion.objects.annotate(
-        n=Count(
-            "collectivities__memberships__partnership",
-            filter=Q(collectivities__memberships__partnership__in=sel),
-            distinct=True,
-        )
-    )
-    add("region", [(r.slug, r.name, r.n) for r in regions])
+    regions = MalianRegion.objects.with_partnership_count(selection("region"))
+    add("region", [(r.slug, r.name, r.partnership_count) for r in regions])
 
-    sel = selection("domain")
-    domains = Domain.objects.annotate(
-        n=Count("partnerships", filter=Q(partnerships__in=sel), distinct=True)
-    )
-    add("domain", [(d.slug, d.localized_name, d.n) for d in domains])
+    domains = Domain.objects.with_partnership_count(selection("domain"))
+    add("domain", [(d.slug, d.localized_name, d.partnership_count) for d in domains])
 
     def partner_counts(name, *fields):
         return (
@@ -335,19 +336,32 @@ class ActionFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_domain",
         label=_("Domaine"),
+        help_text=_("Domaine (identifiant ; plusieurs valeurs = OU)"),
     )
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=MalianRegion.objects.all(),
         to_field_name="slug",
         method="filter_region",
         label=_("Région malienne"),
+        help_text=_("Région malienne d'un partenaire (identifiant ; plusieurs valeurs = OU)"),
     )
     # An action is kept when its years meet the range: it has not ended before `year_min` and
     # had begun by `year_max` (a single known year stands for both ends).
-    year_min = YearFilter(method="filter_year_min", label=_("En cours en ou après l'année"))
-    year_max = YearFilter(method="filter_year_max", label=_("Commencée en ou avant l'année"))
+    year_min = YearFilter(
+        method="filter_year_min",
+        label=_("En cours en ou après l'année"),
+        help_text=_("Actions en cours cette année-là ou après"),
+    )
+    year_max = YearFilter(
+        method="filter_year_max",
+        label=_("Commencée en ou avant l'année"),
+        help_text=_("Actions commencées cette année-là ou avant"),
+    )
     partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(), to_field_name="slug", label=_("Partenariat")
+        queryset=Partnership.objects.all(),
+        to_field_name="slug",
+        label=_("Partenariat"),
+        help_text=_("Partenariat (identifiant)"),
     )
 
     class Meta:
@@ -356,42 +370,34 @@ class ActionFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
-        return queryset.filter(domain__in=[d.pk for d in value]) if value else queryset
+        return queryset.in_domains([d.pk for d in value]) if value else queryset
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(
-            Exists(
-                PartnershipMember.objects.filter(
-                    partnership=OuterRef("partnership"),
-                    collectivity__malian_region__in=[r.pk for r in value],
-                )
-            )
-        )
+        return queryset.in_regions([r.pk for r in value]) if value else queryset
 
     def filter_year_min(self, queryset, name, value):
-        return queryset.alias(last_year=Coalesce("end_year", "start_year")).filter(
-            last_year__gte=value
-        )
+        return queryset.under_way_from(value)
 
     def filter_year_max(self, queryset, name, value):
-        return queryset.alias(first_year=Coalesce("start_year", "end_year")).filter(
-            first_year__lte=value
-        )
+        return queryset.begun_by(value)
 
 
 class CollectivityFilter(django_filters.FilterSet):
-    country = django_filters.ChoiceFilter(choices=Country.choices, label=_("Pays"))
+    country = django_filters.ChoiceFilter(
+        choices=Country.choices, label=_("Pays"), help_text=_("Pays : FR ou ML")
+    )
     kind = django_filters.MultipleChoiceFilter(
-        choices=CollectivityKind.choices, label=_("Type de collectivité")
+        choices=CollectivityKind.choices,
+        label=_("Type de collectivité"),
+        help_text=_("Type de collectivité (plusieurs valeurs = OU)"),
     )
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=MalianRegion.objects.all(),
         to_field_name="slug",
         method="filter_region",
         label=_("Région malienne"),
+        help_text=_("Région malienne (identifiant ; plusieurs valeurs = OU)"),
     )
 
     class Meta:
@@ -418,10 +424,21 @@ def accepted_values(filter_):
     return None
 
 
-def errors_with_accepted_values(filterset):
-    """The form errors of `filterset` by parameter, each followed by the values it accepts.
+def refuse_nul_characters(params) -> dict:
+    """Errors for parameters holding a NUL character (PostgreSQL refuses it in any text: a 400
+    naming the parameter rather than a 500 from the database)."""
+    return {
+        name: [gettext("Le caractère nul n'est pas accepté.")]
+        for name, values in params.lists()
+        if any("\x00" in value for value in values)
+    }
 
-    What the API answers with its 400; the HTML pages keep the form errors alone.
+
+def parameter_errors(filterset):
+    """The form errors of ``filterset`` by parameter, each followed by the values it accepts.
+
+    The one content of a 400 for a bad parameter: the API answers it as JSON, the pages as HTML
+    (partnerships/responses.py).
     """
     errors = {}
     for name, messages in filterset.errors.items():

@@ -5,7 +5,6 @@ and without a tile server. The outlines are static/map/*.json, generated from Na
 scripts/build_map_outlines.py (see static/map/README.md).
 """
 
-import csv
 import json
 import math
 from dataclasses import dataclass
@@ -16,25 +15,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .importers.text import fold
+from .models import MapPrecision
 
 MAP_DIR = settings.BASE_DIR / "static" / "map"
-CERCLE_CAPITALS = settings.SOURCES_DIR / "mali_cercle_capitals.csv"
 
 # ColorBrewer YlOrBr (colour-blind safe, prints in grey): no partnership, then five classes.
 EMPTY = "#f0f0f0"
 PALETTE = ["#fff7bc", "#fee391", "#fec44f", "#fe9929", "#d95f0e"]
 
 
-class Precision:
-    """How well a town is placed on the map."""
-
-    EXACT = "exact"  # its own coordinates
-    SEAT = "seat"  # a cercle or region council, at its capital
-    CERCLE = "cercle"  # approximately: its cercle's capital
-    REGION = "region"  # approximately: its region's capital
-
-    APPROXIMATE = {CERCLE, REGION}
+Precision = MapPrecision
+APPROXIMATE = {MapPrecision.CERCLE, MapPrecision.REGION}
 
 
 @dataclass(frozen=True)
@@ -49,31 +40,17 @@ def outline(name: str) -> dict:
     return json.loads((MAP_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@lru_cache
-def cercle_capitals() -> dict[str, tuple[float, float]]:
-    with CERCLE_CAPITALS.open(encoding="utf-8") as f:
-        return {
-            fold(row["cercle"]): (float(row["latitude"]), float(row["longitude"]))
-            for row in csv.DictReader(f)
-        }
-
-
 def place(collectivity) -> Place | None:
-    """Where to draw a Malian collectivity: its own coordinates, else its cercle's capital,
-    else its region's capital (uses collectivity.malian_region: select it)."""
+    """Where to draw a Malian collectivity: its own coordinates, else the capital the import
+    chose for it (``map_*`` fields, see partnerships.importers.mapping)."""
     if collectivity.latitude is not None and collectivity.longitude is not None:
         return Place(float(collectivity.latitude), float(collectivity.longitude), Precision.EXACT)
-    region = collectivity.malian_region
-    # A regional assembly or the District sits in its region's capital, a cercle council in
-    # its cercle's, and the commune that gives its name to a cercle is that capital itself.
-    if collectivity.kind in {"ml_region", "district"} and region is not None:
-        return Place(float(region.latitude), float(region.longitude), Precision.SEAT)
-    capital = cercle_capitals().get(fold(collectivity.cercle)) if collectivity.cercle else None
-    if capital:
-        seat = collectivity.kind == "cercle" or fold(collectivity.name) == fold(collectivity.cercle)
-        return Place(*capital, Precision.SEAT if seat else Precision.CERCLE)
-    if region is not None:
-        return Place(float(region.latitude), float(region.longitude), Precision.REGION)
+    if collectivity.map_latitude is not None and collectivity.map_longitude is not None:
+        return Place(
+            float(collectivity.map_latitude),
+            float(collectivity.map_longitude),
+            collectivity.map_precision,
+        )
     return None
 
 
@@ -130,13 +107,13 @@ def legend(bounds: list[int], x: float, y: float) -> SafeString:
 def mali_map(regions, towns=(), region_url="/regions/{slug}/") -> SafeString:
     """Mali's regions shaded by their number of partnerships, each a link to its page.
 
-    regions: objects or dicts with slug, name and n (number of partnerships);
+    regions: objects or dicts with slug, name and partnership_count;
     towns: (name, Place, count) triples drawn as dots, hollow when placed approximately.
     """
     data = outline("mali_regions")
     p = data["projection"]
     get = (lambda r, k: r[k]) if regions and isinstance(next(iter(regions)), dict) else getattr
-    rows = [(get(r, "slug"), get(r, "name"), get(r, "n") or 0) for r in regions]
+    rows = [(get(r, "slug"), get(r, "name"), get(r, "partnership_count") or 0) for r in regions]
     bounds = classes([n for _, _, n in rows])
     shapes = format_html_join(
         "\n",
@@ -175,7 +152,7 @@ def mali_map(regions, towns=(), region_url="/regions/{slug}/") -> SafeString:
             (
                 *project(where.latitude, where.longitude, p),
                 round(2.5 + math.sqrt(count), 1),
-                "map-town-approximate" if where.precision in Precision.APPROXIMATE else "",
+                "map-town-approximate" if where.precision in APPROXIMATE else "",
                 partnerships_label(name, count),
             )
             for name, where, count in towns

@@ -4,18 +4,18 @@ Every seeded model has a natural key (a slug, or its parent's key and a position
 fixtures generated from the sources load again and again onto the same rows.
 """
 
-from decimal import Decimal
-
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# The euro at the fixed parities of 1999: one function for the import and for every save.
-from .importers.amounts import to_eur
+from .money import to_eur
+from .text import allocate_slug
+from .validators import validate_year, year_in_range
 
 
 class Country(models.TextChoices):
@@ -28,13 +28,57 @@ class SlugQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
+def has_partner(**lookups) -> Exists:
+    """A condition on partnerships: one of the partners matches ``lookups`` (on Collectivity).
+
+    A subquery, not a join: no duplicate rows and no DISTINCT, whatever else is combined.
+    """
+    return Exists(
+        PartnershipMember.objects.filter(
+            partnership=OuterRef("pk"),
+            **{f"collectivity__{key}": value for key, value in lookups.items()},
+        )
+    )
+
+
+def unique_slug(model, text: str) -> str:
+    """A slug no row of ``model`` has yet, made from ``text``: the one allocator of new rows
+    (staff pages, API). Never empty: a name that slugifies to nothing ("日本") takes the
+    model's SLUG_FALLBACK."""
+    max_length = model._meta.get_field("slug").max_length
+    return allocate_slug(
+        text,
+        lambda slug: model._default_manager.filter(slug=slug).exists(),
+        max_length,
+        fallback=model.SLUG_FALLBACK,
+    )
+
+
+def first_slug(model, text: str) -> str:
+    """The slug ``unique_slug`` tries first for ``text`` (taken or not)."""
+    max_length = model._meta.get_field("slug").max_length
+    return allocate_slug(text, lambda slug: False, max_length, fallback=model.SLUG_FALLBACK)
+
+
+def _within(path: str, partnerships) -> dict:
+    """The filter= of a partnership Count restricted to a selection (None: every partnership)."""
+    return {} if partnerships is None else {"filter": Q(**{f"{path}__in": partnerships})}
+
+
 class SourceDocument(models.Model):
     """A public document the directory's data comes from (kept in fixtures/sources/)."""
 
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-    title = models.CharField(_("titre"), max_length=300)
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=100,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    title = models.CharField(_("titre"), max_length=300, help_text=_("Titre du document"))
     publisher = models.CharField(_("éditeur"), max_length=200, blank=True)
-    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("année"), null=True, blank=True, help_text=_("Année de publication")
+    )
     filename = models.CharField(_("fichier"), max_length=200)
 
     objects = SlugQuerySet.as_manager()
@@ -51,17 +95,47 @@ class SourceDocument(models.Model):
         return (self.slug,)
 
 
+class MalianRegionQuerySet(SlugQuerySet):
+    def with_partnership_count(self, partnerships=None):
+        """``partnership_count``: partnerships with a Malian partner in the region (among
+        ``partnerships`` when given)."""
+        path = "collectivities__memberships__partnership"
+        return self.annotate(
+            partnership_count=Count(path, distinct=True, **_within(path, partnerships))
+        )
+
+    def with_collectivity_count(self):
+        return self.annotate(collectivity_count=Count("collectivities", distinct=True))
+
+
 class MalianRegion(models.Model):
     """The 8 regions and the District de Bamako of Mali's 2008 administrative division."""
 
-    slug = models.SlugField(_("identifiant"), max_length=50, unique=True)
-    number = models.PositiveSmallIntegerField(_("numéro"), unique=True)
-    name = models.CharField(_("nom"), max_length=100, unique=True)
-    capital = models.CharField(_("chef-lieu"), max_length=100)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=50,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("numéro"), unique=True, help_text=_("Numéro de la région")
+    )
+    name = models.CharField(_("nom"), max_length=100, unique=True, help_text=_("Nom"))
+    capital = models.CharField(_("chef-lieu"), max_length=100, help_text=_("Chef-lieu"))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Latitude du chef-lieu (WGS 84)"),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Longitude du chef-lieu (WGS 84)"),
+    )
 
-    objects = SlugQuerySet.as_manager()
+    objects = MalianRegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("région malienne")
@@ -90,33 +164,79 @@ class CollectivityKind(models.TextChoices):
     OTHER = "other", _("autre")
 
 
-INTERCOMMUNAL_KINDS = {
-    CollectivityKind.CA,
-    CollectivityKind.CC,
-    CollectivityKind.CU,
-    CollectivityKind.SAN,
-}
+class MapPrecision(models.TextChoices):
+    """How well the maps place a collectivity."""
+
+    EXACT = "exact", _("coordonnées propres")
+    SEAT = "seat", _("siège, au chef-lieu")
+    CERCLE = "cercle", _("approximativement, au chef-lieu du cercle")
+    REGION = "region", _("approximativement, au chef-lieu de la région")
+
+
+class CollectivityQuerySet(SlugQuerySet):
+    def with_partnership_count(self):
+        # A collectivity is a member of a partnership once (member_unique_collectivity).
+        return self.annotate(partnership_count=Count("memberships", distinct=True))
+
+    def partners(self):
+        """The collectivities that are a partner in at least one partnership."""
+        return self.filter(Exists(PartnershipMember.objects.filter(collectivity=OuterRef("pk"))))
 
 
 class Collectivity(models.Model):
-    slug = models.SlugField(_("identifiant"), max_length=120, unique=True)
-    country = models.CharField(_("pays"), max_length=2, choices=Country.choices)
-    kind = models.CharField(_("type"), max_length=20, choices=CollectivityKind.choices)
-    name = models.CharField(_("nom"), max_length=200)
-    name_as_printed = models.CharField(_("nom tel qu'imprimé"), max_length=300, blank=True)
+    SLUG_FALLBACK = "collectivite"
+
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=120,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    country = models.CharField(
+        _("pays"),
+        max_length=2,
+        choices=Country.choices,
+        help_text=_("Pays : FR (France) ou ML (Mali)"),
+    )
+    kind = models.CharField(
+        _("type"),
+        max_length=20,
+        choices=CollectivityKind.choices,
+        help_text=_("Type de collectivité"),
+    )
+    name = models.CharField(_("nom"), max_length=200, help_text=_("Nom"))
+    name_as_printed = models.CharField(
+        _("nom tel qu'imprimé"), max_length=300, blank=True, help_text=_("Nom tel qu'imprimé")
+    )
     # Every printing met in the sources ("CG Allier", "Conseil Général de l'Allier"…): used to
     # match names found in other documents and by the search.
-    aliases = models.JSONField(_("autres graphies"), default=list, blank=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    aliases = models.JSONField(
+        _("autres graphies"), default=list, blank=True, help_text=_("Autres graphies rencontrées")
+    )
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, help_text=_("Population")
+    )
     population_as_printed = models.CharField(
-        _("population telle qu'imprimée"), max_length=200, blank=True
+        _("population telle qu'imprimée"),
+        max_length=200,
+        blank=True,
+        help_text=_("Population telle qu'imprimée"),
     )
     location_as_printed = models.CharField(
-        _("localisation telle qu'imprimée"), max_length=300, blank=True
+        _("localisation telle qu'imprimée"),
+        max_length=300,
+        blank=True,
+        help_text=_("Localisation telle qu'imprimée"),
     )
-    department = models.CharField(_("département"), max_length=100, blank=True)
-    department_code = models.CharField(_("code du département"), max_length=3, blank=True)
-    french_region = models.CharField(_("région française"), max_length=100, blank=True)
+    department = models.CharField(
+        _("département"), max_length=100, blank=True, help_text=_("Département (France)")
+    )
+    department_code = models.CharField(
+        _("code du département"), max_length=3, blank=True, help_text=_("Code du département")
+    )
+    french_region = models.CharField(
+        _("région française"), max_length=100, blank=True, help_text=_("Région française")
+    )
     malian_region = models.ForeignKey(
         MalianRegion,
         verbose_name=_("région malienne"),
@@ -124,26 +244,73 @@ class Collectivity(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="collectivities",
+        help_text=_("Région malienne (identifiant)"),
     )
-    cercle = models.CharField(_("cercle"), max_length=100, blank=True)
-    website = models.CharField(_("site web"), max_length=200, blank=True)
+    cercle = models.CharField(_("cercle"), max_length=100, blank=True, help_text=_("Cercle (Mali)"))
+    website = models.CharField(_("site web"), max_length=200, blank=True, help_text=_("Site web"))
     # Where the collectivity itself is, when known; maps fall back to its cercle's or region's
     # capital otherwise (and say so).
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Latitude (WGS 84)"),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Longitude (WGS 84)"),
+    )
+    # Where the maps draw it without coordinates of its own: its cercle's or region's capital,
+    # computed at import time from the reference tables (partnerships.importers.mapping).
+    map_latitude = models.DecimalField(
+        _("latitude sur la carte"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Latitude où la carte place la collectivité sans coordonnées propres"),
+    )
+    map_longitude = models.DecimalField(
+        _("longitude sur la carte"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Longitude où la carte place la collectivité sans coordonnées propres"),
+    )
+    map_precision = models.CharField(
+        _("précision sur la carte"),
+        max_length=10,
+        choices=MapPrecision.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Précision de la position sur la carte"),
     )
     source = models.ForeignKey(
-        SourceDocument, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+        SourceDocument,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Document source, ligne et page"),
     )
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
     # Optimistic locking: every save through the site, the admin or the API increments it, and
-    # an edit made from an older version is refused (partnerships/editing.py, the API).
+    # an edit made from an older version is refused (partnerships/locking.py, for the staff
+    # pages and the API).
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
-    objects = SlugQuerySet.as_manager()
+    objects = CollectivityQuerySet.as_manager()
     # Who changed what and when, for every edit (staff pages, admin, API); revert reads it.
     history = HistoricalRecords(excluded_fields=["aliases"])
 
@@ -179,16 +346,38 @@ class Collectivity(models.Model):
         return (self.slug,)
 
 
+class DomainQuerySet(SlugQuerySet):
+    def with_partnership_count(self, partnerships=None):
+        """``partnership_count`` (among ``partnerships`` when given)."""
+        return self.annotate(
+            partnership_count=Count(
+                "partnerships", distinct=True, **_within("partnerships", partnerships)
+            )
+        )
+
+    def with_action_count(self):
+        return self.annotate(action_count=Count("actions", distinct=True))
+
+
 class Domain(models.Model):
     """One of the 9 domains of the répertoire's summary table."""
 
-    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
-    position = models.PositiveSmallIntegerField(_("ordre"), unique=True)
-    name = models.CharField(_("nom"), max_length=100, unique=True)
-    name_en = models.CharField(_("nom en anglais"), max_length=100, blank=True)
-    name_as_printed = models.CharField(_("intitulé imprimé"), max_length=100, blank=True)
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=60,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), unique=True, help_text=_("Ordre"))
+    name = models.CharField(_("nom"), max_length=100, unique=True, help_text=_("Nom"))
+    name_en = models.CharField(
+        _("nom en anglais"), max_length=100, blank=True, help_text=_("Nom en anglais")
+    )
+    name_as_printed = models.CharField(
+        _("intitulé imprimé"), max_length=100, blank=True, help_text=_("Nom tel qu'imprimé")
+    )
 
-    objects = SlugQuerySet.as_manager()
+    objects = DomainQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("domaine")
@@ -216,10 +405,14 @@ class SubThemeQuerySet(models.QuerySet):
 
 class SubTheme(models.Model):
     domain = models.ForeignKey(
-        Domain, verbose_name=_("domaine"), on_delete=models.CASCADE, related_name="subthemes"
+        Domain,
+        verbose_name=_("domaine"),
+        on_delete=models.CASCADE,
+        related_name="subthemes",
+        help_text=_("Domaine"),
     )
-    position = models.PositiveSmallIntegerField(_("ordre"))
-    name = models.CharField(_("sous-thème"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre"))
+    name = models.CharField(_("sous-thème"), max_length=200, help_text=_("Nom"))
 
     objects = SubThemeQuerySet.as_manager()
 
@@ -257,6 +450,7 @@ class DomainLabel(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="labels",
+        help_text=_("Domaine"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -291,7 +485,41 @@ class FormalisationKind(models.TextChoices):
 
 
 class PartnershipQuerySet(SlugQuerySet):
-    def with_document_relations(self, contacts=False):
+    def with_partner(self, **lookups):
+        """The partnerships one of whose partners matches ``lookups`` (on Collectivity)."""
+        return self.filter(has_partner(**lookups))
+
+    def in_regions(self, regions):
+        """With a Malian partner in one of ``regions`` (MalianRegion rows or ids)."""
+        return self.with_partner(malian_region__in=regions)
+
+    def in_domains(self, domains):
+        through = Partnership.domains.through
+        return self.filter(
+            Exists(through.objects.filter(partnership=OuterRef("pk"), domain__in=domains))
+        )
+
+    def involving(self, collectivity):
+        return self.with_partner(pk=collectivity.pk)
+
+    def for_list(self):
+        """What a row of a partnership list shows: partners (with their region) and domains."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "members",
+                queryset=PartnershipMember.objects.select_related("collectivity__malian_region"),
+            ),
+            "domains",
+        )
+
+    def with_open_review_count(self):
+        return self.annotate(
+            open_review_count=Count(
+                "review_items", filter=Q(review_items__resolved_at__isnull=True)
+            )
+        )
+
+    def for_document(self, contacts=False):
         """Everything the partnership document shows, in a fixed number of queries."""
         queryset = self.select_related("source").prefetch_related(
             models.Prefetch(
@@ -311,26 +539,63 @@ class PartnershipQuerySet(SlugQuerySet):
 
 
 class Partnership(models.Model):
-    slug = models.SlugField(_("identifiant"), max_length=150, unique=True)
-    status = models.CharField(_("statut"), max_length=12, choices=PartnershipStatus.choices)
-    title = models.CharField(_("titre"), max_length=300)
+    SLUG_FALLBACK = "partenariat"
+
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=150,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=PartnershipStatus.choices,
+        help_text=_("Statut : fiche renseignée, partenariat connu non renseigné, autre type"),
+    )
+    title = models.CharField(_("titre"), max_length=300, help_text=_("Titre du partenariat"))
     collectivities = models.ManyToManyField(
         Collectivity,
         through="PartnershipMember",
         verbose_name=_("collectivités partenaires"),
         related_name="partnerships",
     )
-    updated_on = models.DateField(_("date de mise à jour de la fiche"), null=True, blank=True)
-    contacts_start = models.TextField(_("début des contacts (tel qu'imprimé)"), blank=True)
-    contacts_start_year = models.PositiveSmallIntegerField(
-        _("année du début des contacts"), null=True, blank=True
+    updated_on = models.DateField(
+        _("date de mise à jour de la fiche"),
+        null=True,
+        blank=True,
+        help_text=_("Date de mise à jour de la fiche"),
     )
-    formalisation = models.TextField(_("formalisation (telle qu'imprimée)"), blank=True)
+    contacts_start = models.TextField(
+        _("début des contacts (tel qu'imprimé)"),
+        blank=True,
+        help_text=_("Début des contacts, tel qu'imprimé"),
+    )
+    contacts_start_year = models.PositiveSmallIntegerField(
+        _("année du début des contacts"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("Année du début des contacts"),
+    )
+    formalisation = models.TextField(
+        _("formalisation (telle qu'imprimée)"),
+        blank=True,
+        help_text=_("Formalisation, telle qu'imprimée"),
+    )
     formalisation_year = models.PositiveSmallIntegerField(
-        _("année de formalisation"), null=True, blank=True
+        _("année de formalisation"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("Année de formalisation"),
     )
     formalisation_kind = models.CharField(
-        _("type de document"), max_length=20, choices=FormalisationKind.choices, blank=True
+        _("type de document"),
+        max_length=20,
+        choices=FormalisationKind.choices,
+        blank=True,
+        help_text=_("Type de document de formalisation"),
     )
     budget_cd_as_printed = models.TextField(
         _("budget de coopération décentralisée par an (tel qu'imprimé)"), blank=True
@@ -338,21 +603,50 @@ class Partnership(models.Model):
     budget_ri_as_printed = models.TextField(
         _("budget de relations internationales par an (tel qu'imprimé)"), blank=True
     )
-    technical_partners = models.TextField(_("partenaires techniques"), blank=True)
-    financial_partners = models.TextField(_("partenaires financiers"), blank=True)
-    motivations_french = models.TextField(_("motivations de la partie française"), blank=True)
-    motivations_malian = models.TextField(_("motivations de la partie malienne"), blank=True)
-    presentation = models.TextField(_("présentation"), blank=True)
-    actions_as_printed = models.TextField(_("tableau des actions (tel qu'imprimé)"), blank=True)
-    perspectives = models.TextField(_("perspectives"), blank=True)
-    documents = models.TextField(_("documents de capitalisation"), blank=True)
+    technical_partners = models.TextField(
+        _("partenaires techniques"), blank=True, help_text=_("Partenaires techniques")
+    )
+    financial_partners = models.TextField(
+        _("partenaires financiers"), blank=True, help_text=_("Partenaires financiers")
+    )
+    motivations_french = models.TextField(
+        _("motivations de la partie française"),
+        blank=True,
+        help_text=_("Motivations de la partie française"),
+    )
+    motivations_malian = models.TextField(
+        _("motivations de la partie malienne"),
+        blank=True,
+        help_text=_("Motivations de la partie malienne"),
+    )
+    presentation = models.TextField(_("présentation"), blank=True, help_text=_("Présentation"))
+    actions_as_printed = models.TextField(
+        _("tableau des actions (tel qu'imprimé)"),
+        blank=True,
+        help_text=_("Tableau des actions, tel qu'imprimé"),
+    )
+    perspectives = models.TextField(_("perspectives"), blank=True, help_text=_("Perspectives"))
+    documents = models.TextField(
+        _("documents de capitalisation"), blank=True, help_text=_("Documents de capitalisation")
+    )
     domains = models.ManyToManyField(
-        Domain, verbose_name=_("domaines"), blank=True, related_name="partnerships"
+        Domain,
+        verbose_name=_("domaines"),
+        blank=True,
+        related_name="partnerships",
+        help_text=_("Domaines d'intervention"),
     )
     source = models.ForeignKey(
-        SourceDocument, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+        SourceDocument,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Document source, ligne et page"),
     )
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
     source_page = models.PositiveSmallIntegerField(_("page de la source"), null=True, blank=True)
     # Where the répertoire's lists (Annexe 1, "non renseignés") name this pair as well:
     # [{"list": "annex" | "unlisted", "line": 13907, "french": "…", "malian": "…"}].
@@ -383,13 +677,11 @@ class Partnership(models.Model):
                 condition=Q(status__in=PartnershipStatus.values), name="partnership_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(contacts_start_year__isnull=True)
-                | Q(contacts_start_year__gte=1900, contacts_start_year__lte=2100),
+                condition=year_in_range("contacts_start_year"),
                 name="partnership_contacts_start_year_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(formalisation_year__isnull=True)
-                | Q(formalisation_year__gte=1900, formalisation_year__lte=2100),
+                condition=year_in_range("formalisation_year"),
                 name="partnership_formalisation_year_plausible",
             ),
         ]
@@ -448,6 +740,33 @@ class ChildQuerySet(models.QuerySet):
         return self.get(partnership__slug=partnership_slug, position=position)
 
 
+class ActionQuerySet(ChildQuerySet):
+    def in_domains(self, domains):
+        return self.filter(domain__in=domains)
+
+    def in_regions(self, regions):
+        """Actions of partnerships with a Malian partner in one of ``regions``."""
+        return self.filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    partnership=OuterRef("partnership"), collectivity__malian_region__in=regions
+                )
+            )
+        )
+
+    def under_way_from(self, year):
+        """Not ended before ``year`` (a single known year stands for both ends)."""
+        return self.alias(last_year=Coalesce("end_year", "start_year")).filter(last_year__gte=year)
+
+    def begun_by(self, year):
+        return self.alias(first_year=Coalesce("start_year", "end_year")).filter(
+            first_year__lte=year
+        )
+
+    def for_list(self):
+        return self.select_related("partnership", "domain").prefetch_related("budgets")
+
+
 class PartnershipMemberQuerySet(models.QuerySet):
     def get_by_natural_key(self, partnership_slug, collectivity_slug):
         return self.get(partnership__slug=partnership_slug, collectivity__slug=collectivity_slug)
@@ -455,7 +774,11 @@ class PartnershipMemberQuerySet(models.QuerySet):
 
 class PartnershipMember(models.Model):
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="members"
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="members",
+        help_text=_("Partenariat (identifiant)"),
     )
     collectivity = models.ForeignKey(
         Collectivity,
@@ -463,8 +786,10 @@ class PartnershipMember(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    side = models.CharField(_("côté"), max_length=2, choices=Country.choices)
-    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    side = models.CharField(
+        _("côté"), max_length=2, choices=Country.choices, help_text=_("Côté : FR ou ML")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0, help_text=_("Ordre"))
 
     objects = PartnershipMemberQuerySet.as_manager()
     history = HistoricalRecords()
@@ -504,19 +829,26 @@ class Contact(models.Model):
         verbose_name=_("partenariat"),
         on_delete=models.CASCADE,
         related_name="contacts",
+        help_text=_("Partenariat (identifiant)"),
     )
-    position = models.PositiveSmallIntegerField(_("ordre"))
-    side = models.CharField(_("côté"), max_length=2, choices=Country.choices)
-    role = models.CharField(_("rôle"), max_length=30, choices=ContactRole.choices)
+    position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre"))
+    side = models.CharField(
+        _("côté"), max_length=2, choices=Country.choices, help_text=_("Côté : FR ou ML")
+    )
+    role = models.CharField(
+        _("rôle"), max_length=30, choices=ContactRole.choices, help_text=_("Rôle du contact")
+    )
     label = models.CharField(_("intitulé imprimé"), max_length=200, blank=True)
-    name = models.CharField(_("nom"), max_length=200, blank=True)
-    function = models.CharField(_("fonction"), max_length=300, blank=True)
-    address = models.TextField(_("adresse"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=200, blank=True)
-    fax = models.CharField(_("fax"), max_length=200, blank=True)
-    email = models.CharField(_("courriel"), max_length=300, blank=True)
-    website = models.CharField(_("site web"), max_length=200, blank=True)
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    name = models.CharField(_("nom"), max_length=200, blank=True, help_text=_("Nom"))
+    function = models.CharField(_("fonction"), max_length=300, blank=True, help_text=_("Fonction"))
+    address = models.TextField(_("adresse"), blank=True, help_text=_("Adresse"))
+    phone = models.CharField(_("téléphone"), max_length=200, blank=True, help_text=_("Téléphone"))
+    fax = models.CharField(_("fax"), max_length=200, blank=True, help_text=_("Fax"))
+    email = models.CharField(_("courriel"), max_length=300, blank=True, help_text=_("Courriel"))
+    website = models.CharField(_("site web"), max_length=200, blank=True, help_text=_("Site web"))
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
     objects = ChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -548,9 +880,13 @@ class Action(models.Model):
     """One row of a fiche's actions table: a domain with its actions, dates and budget cells."""
 
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="actions"
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+        help_text=_("Partenariat (identifiant)"),
     )
-    position = models.PositiveSmallIntegerField(_("ordre"))
+    position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre"))
     domain = models.ForeignKey(
         Domain,
         verbose_name=_("domaine"),
@@ -558,16 +894,42 @@ class Action(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="actions",
+        help_text=_("Domaine"),
     )
-    domain_as_printed = models.CharField(_("domaine tel qu'imprimé"), max_length=300, blank=True)
-    description = models.TextField(_("actions réalisées"), blank=True)
-    period_as_printed = models.TextField(_("période telle qu'imprimée"), blank=True)
-    start_year = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)
-    budget_as_printed = models.TextField(_("budget tel qu'imprimé"), blank=True)
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    domain_as_printed = models.CharField(
+        _("domaine tel qu'imprimé"),
+        max_length=300,
+        blank=True,
+        help_text=_("Domaine tel qu'imprimé"),
+    )
+    description = models.TextField(
+        _("actions réalisées"), blank=True, help_text=_("Actions réalisées")
+    )
+    period_as_printed = models.TextField(
+        _("période telle qu'imprimée"), blank=True, help_text=_("Période telle qu'imprimée")
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("année de début"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("Année de début"),
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("année de fin"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("Année de fin"),
+    )
+    budget_as_printed = models.TextField(
+        _("budget tel qu'imprimé"), blank=True, help_text=_("Budget tel qu'imprimé")
+    )
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
-    objects = ChildQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -611,7 +973,11 @@ class BudgetKind(models.TextChoices):
 
 class Budget(models.Model):
     partnership = models.ForeignKey(
-        Partnership, verbose_name=_("partenariat"), on_delete=models.CASCADE, related_name="budgets"
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="budgets",
+        help_text=_("Partenariat (identifiant)"),
     )
     action = models.ForeignKey(
         Action,
@@ -621,14 +987,36 @@ class Budget(models.Model):
         on_delete=models.CASCADE,
         related_name="budgets",
     )
-    position = models.PositiveSmallIntegerField(_("ordre"))
-    kind = models.CharField(_("nature"), max_length=20, choices=BudgetKind.choices)
-    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
-    currency = models.CharField(_("devise"), max_length=3, choices=Currency.choices)
-    amount_eur = models.DecimalField(_("montant en euros"), max_digits=14, decimal_places=2)
-    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
-    as_printed = models.CharField(_("tel qu'imprimé"), max_length=300)
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre"))
+    kind = models.CharField(
+        _("nature"), max_length=20, choices=BudgetKind.choices, help_text=_("Nature du montant")
+    )
+    amount = models.DecimalField(
+        _("montant"), max_digits=14, decimal_places=2, help_text=_("Montant dans sa devise")
+    )
+    currency = models.CharField(
+        _("devise"), max_length=3, choices=Currency.choices, help_text=_("Devise : EUR, FRF ou XOF")
+    )
+    amount_eur = models.DecimalField(
+        _("montant en euros"),
+        max_digits=14,
+        decimal_places=2,
+        editable=False,
+        help_text=_("Montant en euros (parités fixes)"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("année"),
+        null=True,
+        blank=True,
+        validators=[validate_year],
+        help_text=_("Année"),
+    )
+    as_printed = models.CharField(
+        _("tel qu'imprimé"), max_length=300, help_text=_("Tel qu'imprimé")
+    )
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
     objects = ChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -655,7 +1043,7 @@ class Budget(models.Model):
 
     def save(self, *args, **kwargs):
         # The euro amount always follows the amount and currency (fixed parities).
-        self.amount_eur = to_eur(Decimal(str(self.amount)), self.currency)
+        self.amount_eur = to_eur(self.amount, self.currency)
         super().save(*args, **kwargs)
 
     def natural_key(self):
@@ -686,6 +1074,7 @@ class ReviewItem(models.Model):
         verbose_name=_("source"),
         on_delete=models.PROTECT,
         related_name="review_items",
+        help_text=_("Document source, ligne et page"),
     )
     line = models.PositiveIntegerField(_("ligne"))
     kind = models.CharField(_("nature"), max_length=50)
@@ -699,6 +1088,7 @@ class ReviewItem(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="review_items",
+        help_text=_("Partenariat (identifiant)"),
     )
     resolved_at = models.DateTimeField(_("résolu le"), null=True, blank=True)
     resolved_by = models.ForeignKey(

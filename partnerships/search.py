@@ -8,7 +8,6 @@ Both rank a partnership whose partner is named exactly as searched first.
 """
 
 import re
-import unicodedata
 
 from django.db import connection
 from django.db.models import (
@@ -28,9 +27,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 
 from .models import Action, PartnershipMember
+from .text import fold
 
 # Created by migration 0003 on PostgreSQL: the French configuration with unaccent before stemming.
 PG_CONFIG = "french_unaccent"
@@ -41,20 +41,32 @@ SQLITE_FOLD_FUNCTION = "repertoire_fold"
 WORD = re.compile(r"\w+")
 
 
-def fold(text) -> str:
-    """Lower case without accents: "Ségou" → "segou", "Œuvre" → "oeuvre"."""
-    if text is None:
-        return ""
-    text = str(text).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def _stem(word: str) -> str:
     """A crude French plural stripper for SQLite ("ecoles" → "ecole", "puits" stays "puit")."""
     if len(word) > 3 and word[-1] in "sx":
         return word[:-1]
     return word
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query as the folded searches compare them (folded, plural stripped)."""
+    return [_stem(word) for word in fold(query or "").split()]
+
+
+def folded(expression):
+    """An SQL expression of ``expression`` folded as text.fold() folds (accents and case)."""
+    if connection.vendor == "postgresql":
+        unaccented = Lower(Func(expression, function="unaccent", output_field=TextField()))
+        return Func(
+            unaccented,
+            Value("[^a-z0-9]+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+    ensure_sqlite_fold()
+    return Func(expression, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
 
 
 class ConcatAgg(Aggregate):
@@ -188,12 +200,8 @@ def ensure_sqlite_fold(conn=None):
 
 
 def _search_folded(queryset, query):
-    ensure_sqlite_fold()
-    words = [_stem(fold(word)) for word in WORD.findall(query)]
-    folded_query = fold(query).strip()
-
-    def folded(expression):
-        return Func(expression, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
+    words = search_words(query)
+    folded_query = fold(query)
 
     own_text = Func(
         *[Coalesce(F(name), Value("")) for name in ["title", *OWN_TEXT_FIELDS]],

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # show_personal_data and the masker of texts (partnerships/privacy.py).
+                "partnerships.privacy.context_processor",
             ],
         },
     },
@@ -128,19 +130,22 @@ FIXTURES_DIR = BASE_DIR / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
 
 REST_FRAMEWORK = {
-    # Pages of 50, `page_size` up to 200 (partnerships/rest.py); JSON, or CSV with ?format=csv.
-    "DEFAULT_PAGINATION_CLASS": "partnerships.rest.Pagination",
+    # Amounts and coordinates are JSON numbers, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
+    # Pages of 50, `page_size` up to 200 (partnerships/api/rendering.py); JSON, or CSV with
+    # ?format=csv.
+    "DEFAULT_PAGINATION_CLASS": "partnerships.api.rendering.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "partnerships.rest.CSVRenderer",
+        "partnerships.api.rendering.CSVRenderer",
     ],
     # Token first: an anonymous write is then a 401 (WWW-Authenticate: Token), not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["partnerships.permissions.StaffWriteOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["partnerships.api.permissions.StaffWriteOrReadOnly"],
     # Anonymous callers only; a 429 says how long to wait (Retry-After).
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
@@ -171,7 +176,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "partnerships.api.schema_hook",
+        "partnerships.api.schema.schema_hook",
     ],
 }
 

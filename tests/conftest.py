@@ -37,3 +37,25 @@ def french_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def warm_masker(db):
+    """The personal-data masker built, as on a running site: it is built once per process and
+    per change of the names of people, not per request. Call it again after creating rows that
+    hold names, before counting a request's queries."""
+    from partnerships import privacy
+
+    privacy.current_masker()
+    return privacy.current_masker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_tables():
+    """The importers read their reference tables from the directory their caller names
+    (partnerships.importers.references): tests that call a parser directly name the
+    project's own sources, as ``manage.py import_repertoire`` does by default."""
+    from partnerships.importers import references
+
+    with references.use(settings.SOURCES_DIR):
+        yield

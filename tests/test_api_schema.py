@@ -22,6 +22,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+# Some two minutes on two cores: `make test-fast` leaves it out, `make test` (CI) runs it.
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -286,7 +286,7 @@ def test_a_failing_save_rolls_back_everything(editor_client, fiche, monkeypatch)
     def fail(*args, **kwargs):
         raise RuntimeError("panne au milieu de l'enregistrement")
 
-    monkeypatch.setattr("partnerships.editing._save_rows", fail)
+    monkeypatch.setattr("partnerships.staff.views._save_rows", fail)
     with pytest.raises(RuntimeError):
         editor_client.post(edit_url(), data)
     fiche.refresh_from_db()
@@ -533,19 +533,27 @@ def test_api_update_with_a_stale_version_is_refused(api_editor, path):
     read = api_editor.get(path)
     version = int(read["ETag"].strip('"'))
     body = {"title": "Titre par l'API"} if "partnerships" in path else {"population": 150001}
-    stale = api_editor.patch(
-        path, body, content_type="application/json", headers={"If-Match": f'"{version - 1}"'}
-    )
-    assert stale.status_code == 412 and "Modifié entre-temps" in stale.json()["detail"]
     fresh = api_editor.patch(
         path, body, content_type="application/json", headers={"If-Match": f'"{version}"'}
     )
     assert fresh.status_code == 200
-    assert int(api_editor.get(path)["ETag"].strip('"')) == version + 1
+    assert fresh["ETag"] == f'"{version + 1}"' == api_editor.get(path)["ETag"]
+    # A second writer still holding the version read before: refused, nothing written.
+    stale = api_editor.patch(
+        path,
+        {**body, "population": 3} if "collectivities" in path else {"title": "Autre"},
+        content_type="application/json",
+        headers={"If-Match": f'"{version}"'},
+    )
+    assert stale.status_code == 412 and "Modifié entre-temps" in stale.json()["detail"]
+    assert api_editor.get(path)["ETag"] == f'"{version + 1}"'
     in_body = api_editor.patch(path, {**body, "version": version}, content_type="application/json")
     assert in_body.status_code == 412
-    bad = api_editor.patch(path, {**body, "version": "x"}, content_type="application/json")
-    assert bad.status_code == 400 and "version" in bad.json()
+    for malformed in ("x", "-1", "1.5"):
+        bad = api_editor.patch(
+            path, {**body, "version": malformed}, content_type="application/json"
+        )
+        assert bad.status_code == 400 and "version" in bad.json()
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_map_page_counts_partnerships_by_region(client, django_assert_num_querie
     with django_assert_num_queries(MAP_QUERIES):
         response = client.get(reverse("map"))
     assert response.status_code == 200
-    regions = {r.slug: r.n for r in response.context["regions"]}
+    regions = {r.slug: r.partnership_count for r in response.context["regions"]}
     assert regions["kayes"] == in_region("kayes") > 0
     assert regions["kidal"] == in_region("kidal")
     assert regions["kayes"] > regions["kidal"]
@@ -134,7 +134,10 @@ def test_mali_map_include_renders_alone():
 
     html = render_to_string(
         "includes/_map_mali.html",
-        {"regions": [{"slug": "kayes", "name": "Kayes", "n": 3}], "show_table": True},
+        {
+            "regions": [{"slug": "kayes", "name": "Kayes", "partnership_count": 3}],
+            "show_table": True,
+        },
     )
     assert 'href="/regions/kayes/"' in html
     assert "<caption>" in html

@@ -67,16 +67,21 @@ def _unquote(lines):
 
 
 def _po_entries(path):
-    """(flags, msgid, msgstr) for every entry of a .po file, header included."""
+    """(flags, msgid, msgstr) for every entry of a .po file, header included. A plural entry
+    (ngettext) gives its singular form, or "" when one of its forms is missing."""
     entry = re.compile(
-        r'^((?:#.*\n)*)msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)',
+        r'^((?:#.*\n)*)msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
+        r'((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
         re.M,
     )
+    form = re.compile(r'msgstr(?:\[\d\])? ((?:".*"\n)+)')
     text = path.read_text(encoding="utf-8")
-    return [
-        (" ".join(re.findall(r"^#,(.*)$", comments, re.M)), _unquote(msgid), _unquote(msgstr))
-        for comments, msgid, msgstr in entry.findall(text)
-    ]
+    entries = []
+    for comments, msgid, msgstrs in entry.findall(text):
+        forms = [_unquote(f) for f in form.findall(msgstrs)]
+        msgstr = forms[0] if all(forms) else ""
+        entries.append((" ".join(re.findall(r"^#,(.*)$", comments, re.M)), _unquote(msgid), msgstr))
+    return entries
 
 
 def test_po_file_is_fully_translated():

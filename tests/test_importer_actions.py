@@ -7,9 +7,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from partnerships.importers.actions import (
-    DOMAIN_LABELS_CSV,
     actions_as_printed,
     load_domain_labels,
     map_domain,
@@ -21,7 +21,8 @@ from partnerships.importers.text import fold, is_footer, read_lines
 SOURCE = (
     Path(__file__).resolve().parents[1] / "fixtures/sources/cuf-repertoire-franco-malien-2008.txt"
 )
-DOMAINS_CSV = DOMAIN_LABELS_CSV.parent / "domains.csv"
+DOMAINS_CSV = settings.SOURCES_DIR / "domains.csv"
+DOMAIN_LABELS_CSV = settings.SOURCES_DIR / "domain_labels.csv"
 HEADER_RE = re.compile(
     r"Domaines d|d[’']intervention\b|Actions réalisée?s|Date de début|périodicité|Budget"
 )

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from partnerships.importers.amounts import parse_amounts, parse_years, to_eur
+from partnerships.importers.amounts import parse_amounts, parse_years
 
 
 def one(text, **kwargs):
@@ -111,14 +111,6 @@ def test_replacement_character_is_read_as_euro():
 def test_empty_budget():
     assert parse_amounts(None) == ([], [])
     assert parse_amounts("  ") == ([], [])
-
-
-def test_to_eur():
-    assert to_eur(Decimal("30000"), "FRF") == Decimal("4573.47")
-    assert to_eur(Decimal("978342"), "XOF") == Decimal("1491.47")
-    assert to_eur(Decimal("18000"), "EUR") == Decimal("18000.00")
-    with pytest.raises(ValueError):
-        to_eur(Decimal("1"), "USD")
 
 
 @pytest.mark.parametrize(

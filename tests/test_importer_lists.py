@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from partnerships.importers.lists import (
-    DEPARTMENTS_CSV,
     load_departments,
     match_department,
     match_region_2008,
@@ -68,7 +68,7 @@ def test_departments_csv_is_complete():
     assert len(set(codes)) == 101
     assert "2A" in codes and "2B" in codes and "20" not in codes
     assert [c for c in codes if len(c) == 3] == ["971", "972", "973", "974", "976"]
-    with open(DEPARTMENTS_CSV, encoding="utf-8") as handle:
+    with open(settings.SOURCES_DIR / "french_departments.csv", encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == ["code", "name", "region", "region_2008"]
     assert len({row["region"] for row in rows}) == 18
     assert len({row["region_2008"] for row in rows if row["region_2008"]}) == 26

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from partnerships.importers.places import (
-    ALIASES_PATH,
     KINDS,
     canonical_name,
     collectivity_key,
@@ -186,14 +186,16 @@ def test_keys_are_folded_and_tagged():
 
 
 def read_alias_rows():
-    with open(ALIASES_PATH, encoding="utf-8", newline="") as handle:
+    with open(
+        settings.SOURCES_DIR / "collectivity_aliases.csv", encoding="utf-8", newline=""
+    ) as handle:
         return list(csv.DictReader(handle))
 
 
 def test_alias_table_loads_and_is_documented():
     rows = read_alias_rows()
     assert rows and set(rows[0]) == {"variant", "canonical", "note"}
-    aliases = load_aliases()
+    aliases = load_aliases(settings.SOURCES_DIR / "collectivity_aliases.csv")
     assert len(aliases) == len(rows)  # no variant listed twice
     assert aliases[fold("La Tallaudière")] == "La Talaudière"
     assert aliases[fold("Mandiaquy")] == "Mandiakuy"

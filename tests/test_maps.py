@@ -8,9 +8,11 @@ import pytest
 from django.conf import settings
 
 from partnerships import maps
-from partnerships.models import CollectivityKind, MalianRegion
+from partnerships.importers import mapping
+from partnerships.models import Collectivity, MalianRegion, MapPrecision
+from partnerships.text import fold
 
-from .factories import MalianCollectivityFactory, MalianRegionFactory
+from .factories import MalianCollectivityFactory
 
 
 def test_mali_outline_has_every_region_of_2008():
@@ -32,61 +34,87 @@ def test_france_outline_has_the_96_metropolitan_departements():
     assert all(0 < x < width and 0 < y < height for x, y in data["departements"].values())
 
 
+def cercle_capitals():
+    return mapping.read_cercle_capitals(settings.SOURCES_DIR / "mali_cercle_capitals.csv")
+
+
+def region_row(slug):
+    with (settings.SOURCES_DIR / "malian_regions.csv").open() as f:
+        return next(row for row in csv.DictReader(f) if row["slug"] == slug)
+
+
 def test_every_cercle_has_a_capital_inside_mali():
     with (settings.SOURCES_DIR / "mali_cercles.csv").open() as f:
-        cercles = {maps.fold(row["cercle"]) for row in csv.DictReader(f)}
-    capitals = maps.cercle_capitals()
+        cercles = {fold(row["cercle"]) for row in csv.DictReader(f)}
+    capitals = cercle_capitals()
     assert set(capitals) == cercles
     assert len(capitals) == 49
     for latitude, longitude in capitals.values():
-        assert 10 < latitude < 25.1 and -12.3 < longitude < 4.3
+        assert 10 < float(latitude) < 25.1 and -12.3 < float(longitude) < 4.3
 
 
-def test_fold_ignores_accents_case_and_hyphens():
-    assert maps.fold("Yélimané") == maps.fold("YELIMANE") == "yelimane"
-    assert maps.fold("Gourma-Rharous") == "gourma rharous"
+class TestFallbackPlace:
+    """Computed at import time (partnerships.importers.mapping), seeded on the collectivity."""
+
+    def place(self, kind="commune", name="Krémis", cercle="Yélimané", region="kayes"):
+        return mapping.fallback_place(
+            kind=kind,
+            name=name,
+            cercle=cercle,
+            region=region_row(region) if region else None,
+            capitals=cercle_capitals(),
+        )
+
+    def test_falls_back_to_its_cercle_capital(self):
+        assert self.place() == (*cercle_capitals()["yelimane"], "cercle")
+
+    def test_a_commune_named_after_its_cercle_is_its_capital(self):
+        assert self.place(name="Yelimane")[2] == "seat"
+
+    def test_falls_back_to_its_region_capital(self):
+        assert self.place(name="Somankidi", cercle="") == ("14.4469", "-11.4456", "region")
+
+    def test_a_regional_assembly_sits_in_its_capital(self):
+        assert self.place(kind="ml_region", name="Kayes")[2] == "seat"
+
+    def test_unknown_region_and_cercle_cannot_be_placed(self):
+        assert self.place(cercle="", region=None) is None
 
 
 @pytest.mark.django_db
 class TestPlace:
     def test_own_coordinates_first(self):
         town = MalianCollectivityFactory.build(
-            latitude=Decimal("15.1"), longitude=Decimal("-10.5"), cercle="Yélimané"
+            latitude=Decimal("15.1"),
+            longitude=Decimal("-10.5"),
+            map_latitude=Decimal("14"),
+            map_longitude=Decimal("-11"),
+            map_precision=MapPrecision.CERCLE,
         )
-        assert maps.place(town) == maps.Place(15.1, -10.5, maps.Precision.EXACT)
+        assert maps.place(town) == maps.Place(15.1, -10.5, MapPrecision.EXACT)
 
-    def test_falls_back_to_its_cercle_capital(self):
-        town = MalianCollectivityFactory.build(name="Krémis", cercle="Yélimané")
-        where = maps.place(town)
-        assert where.precision == maps.Precision.CERCLE
-        assert (where.latitude, where.longitude) == maps.cercle_capitals()["yelimane"]
-
-    def test_a_commune_named_after_its_cercle_is_its_capital(self):
-        town = MalianCollectivityFactory.build(name="Yelimane", cercle="Yélimané")
-        assert maps.place(town).precision == maps.Precision.SEAT
-
-    def test_falls_back_to_its_region_capital(self):
-        region = MalianRegionFactory()
-        town = MalianCollectivityFactory.build(name="Somankidi", malian_region=region, cercle="")
-        assert maps.place(town) == maps.Place(14.4469, -11.4456, maps.Precision.REGION)
-
-    def test_a_regional_assembly_sits_in_its_capital(self):
-        region = MalianRegionFactory()
-        council = MalianCollectivityFactory.build(
-            kind=CollectivityKind.ML_REGION, malian_region=region, cercle="Kayes"
+    def test_then_the_place_chosen_at_import(self):
+        town = MalianCollectivityFactory.build(
+            map_latitude=Decimal("14"), map_longitude=Decimal("-11"), map_precision="cercle"
         )
-        assert maps.place(council).precision == maps.Precision.SEAT
+        assert maps.place(town) == maps.Place(14.0, -11.0, MapPrecision.CERCLE)
+        assert maps.place(MalianCollectivityFactory.build()) is None
 
-    def test_unknown_region_and_cercle_cannot_be_placed(self):
-        assert maps.place(MalianCollectivityFactory.build(malian_region=None, cercle="")) is None
+    def test_seeded_collectivities_are_placed_as_the_import_chose(self):
+        diakon = Collectivity.objects.get(slug="diakon")  # a commune of the cercle of Bafoulabé
+        assert maps.place(diakon) == maps.Place(
+            *map(float, cercle_capitals()["bafoulabe"]), MapPrecision.CERCLE
+        )
+        malians = Collectivity.objects.filter(country="ML")
+        assert malians.filter(map_precision="").count() < 20
 
 
 @pytest.mark.django_db
 def test_mali_map_links_and_shades_each_region():
     regions = list(MalianRegion.objects.all())
     for region in regions:
-        region.n = 0
-    regions[0].n, regions[1].n = 40, 3
+        region.partnership_count = 0
+    regions[0].partnership_count, regions[1].partnership_count = 40, 3
     svg = maps.mali_map(regions)
     assert svg.count("<a href=") == 9
     assert f'href="/regions/{regions[0].slug}/"' in svg
@@ -98,10 +126,10 @@ def test_mali_map_links_and_shades_each_region():
 
 
 def test_mali_map_draws_towns_hollow_when_approximate():
-    regions = [{"slug": "kayes", "name": "Kayes", "n": 1}]
+    regions = [{"slug": "kayes", "name": "Kayes", "partnership_count": 1}]
     towns = [
-        ("Exacte", maps.Place(14.4, -11.4, maps.Precision.EXACT), 1),
-        ("<b>Approchée</b>", maps.Place(15.1, -10.5, maps.Precision.CERCLE), 2),
+        ("Exacte", maps.Place(14.4, -11.4, MapPrecision.EXACT), 1),
+        ("<b>Approchée</b>", maps.Place(15.1, -10.5, MapPrecision.CERCLE), 2),
     ]
     svg = maps.mali_map(regions, towns)
     assert svg.count('class="map-town "') == 1

@@ -10,7 +10,6 @@ from partnerships.models import (
     Currency,
     MalianRegion,
     Partnership,
-    to_eur,
 )
 
 from .factories import (
@@ -22,12 +21,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def test_to_eur_uses_the_fixed_parities():
-    assert to_eur(Decimal("30000"), "FRF") == Decimal("4573.47")
-    assert to_eur(Decimal("655957"), "XOF") == Decimal("1000.00")
-    assert to_eur(Decimal("12.345"), "EUR") == Decimal("12.35")
 
 
 def test_budget_save_recomputes_the_euro_amount():
@@ -82,7 +75,7 @@ def test_partners_are_split_by_side_in_printed_order():
     malian = PartnershipMemberFactory(
         partnership=partnership, collectivity=MalianCollectivityFactory()
     )
-    fetched = Partnership.objects.with_document_relations().get(pk=partnership.pk)
+    fetched = Partnership.objects.for_document().get(pk=partnership.pk)
     assert fetched.french_partners == [first.collectivity, second.collectivity]
     assert fetched.malian_partners == [malian.collectivity]
     assert Collectivity.objects.filter(partnerships=partnership).count() == 3

@@ -209,3 +209,35 @@ def test_a_listed_name_designates_a_printed_one_by_its_leading_words():
     assert not names_collectivity("", "chaumont")
     assert core_key("cercle de yelimane") == core_key("yelimane")
     assert core_key("region de mopti") != core_key("cercle de bandiagara")
+
+
+def test_build_reads_only_the_files_of_the_directory_it_is_given(tmp_path, monkeypatch):
+    """Every reference table comes from the sources_dir the caller names: a copy of the
+    sources is read, the project's own directory never, and a change in the copy shows."""
+    import builtins
+    import io
+    import shutil
+
+    from partnerships.importers import references
+
+    sources = tmp_path / "sources"
+    shutil.copytree(settings.SOURCES_DIR, sources)
+    with (sources / "malian_regions.csv").open() as f:
+        text = f.read()
+    (sources / "malian_regions.csv").write_text(text.replace("Kayes,", "Kayes-Test,", 1))
+    opened = []
+    real_open = builtins.open
+
+    def recording_open(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", recording_open)
+    monkeypatch.setattr(io, "open", recording_open)
+    with references.use(tmp_path / "nowhere"):  # a caller's tables are not this build's
+        dataset = build(sources)
+    monkeypatch.undo()
+    read = {path for path in opened if path.endswith((".csv", ".txt"))}
+    assert read and all(path.startswith(str(sources)) for path in read), read
+    regions = [o["fields"] for o in dataset.fixtures["regions.json"]]
+    assert any(r["name"].startswith("Kayes-Test") or r["capital"] == "Kayes-Test" for r in regions)

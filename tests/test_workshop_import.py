@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from partnerships.models import Collectivity, Partnership
 from workshops.importers.build import build, challenge_kinds, public_heading
-from workshops.linking import Directory
+from workshops.importers.linking import Directory
 from workshops.models import Link, Participant, QuestionnaireAnswer, Workshop
 
 CUF = "cuf-atelier-zones-a-risques-2016"

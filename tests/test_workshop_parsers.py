@@ -7,16 +7,16 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 
 from partnerships.importers.text import read_lines
 from workshops.importers import bagnolet, cuf2016, horizons, mauritania
-from workshops.importers.common import SOURCES_DIR
 
 EMAIL_RE = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 
 
 def _parse(module):
-    return module.parse(read_lines(SOURCES_DIR / module.SOURCE))
+    return module.parse(read_lines(settings.SOURCES_DIR / module.SOURCE))
 
 
 @pytest.fixture(scope="module")
@@ -515,7 +515,7 @@ def test_bagnolet_twin_towns(town):
 
 def test_every_line_is_placed_or_reported():
     for module in (cuf2016, horizons, mauritania, bagnolet):
-        lines = read_lines(SOURCES_DIR / module.SOURCE)
+        lines = read_lines(settings.SOURCES_DIR / module.SOURCE)
         _, report = module.parse(lines)
         assert not [r for r in report if r.kind == "unplaced-line"], module.SOURCE
         for item in report:
@@ -523,7 +523,7 @@ def test_every_line_is_placed_or_reported():
 
 
 def test_an_unknown_line_is_reported():
-    lines = read_lines(SOURCES_DIR / mauritania.SOURCE)
+    lines = read_lines(settings.SOURCES_DIR / mauritania.SOURCE)
     lines.append((len(lines) + 1, "Texte ajouté hors de toute règle"))
     _, report = mauritania.parse(lines)
     assert [(r.line, r.kind, r.value) for r in report] == [

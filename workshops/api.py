@@ -1,6 +1,6 @@
 """/api/v1/workshops/: the workshop documents, read-only, as the API's other resources are.
 
-Registered on the API's router (partnerships/api_urls.py). Participants' names and the answers'
+Registered on the API's one router (repertoire/api.py). Participants' names and the answers'
 contacts reach signed-in callers only (workshops/serializers.py).
 """
 
@@ -8,7 +8,7 @@ from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from partnerships.api import FORMAT_PARAMETER, ApiViewSetMixin, export_action
+from partnerships.api.viewsets import FORMAT_PARAMETER, ApiViewSetMixin, export_action
 
 from .models import Workshop
 from .serializers import WorkshopSerializer

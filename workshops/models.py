@@ -27,28 +27,64 @@ class DatePrecision(models.TextChoices):
 
 
 class Workshop(models.Model):
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
-    kind = models.CharField(_("type de document"), max_length=20, choices=WorkshopKind.choices)
-    title = models.CharField(_("titre"), max_length=300)
+    slug = models.SlugField(
+        _("identifiant"),
+        max_length=100,
+        unique=True,
+        help_text=_("Identifiant lisible, stable (slug)"),
+    )
+    kind = models.CharField(
+        _("type de document"),
+        max_length=20,
+        choices=WorkshopKind.choices,
+        help_text=_("Type de document : rencontre, atelier, synthèse de débat, page web"),
+    )
+    title = models.CharField(_("titre"), max_length=300, help_text=_("Titre de l'atelier"))
     # How the fiches cite it: "dans l'atelier « zones à risques »".
-    short_title = models.CharField(_("titre court"), max_length=100)
-    organiser = models.CharField(_("organisateur"), max_length=200, blank=True)
-    date = models.DateField(_("date"), null=True, blank=True)
-    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
-    date_as_printed = models.CharField(_("date telle qu'imprimée"), max_length=100, blank=True)
+    short_title = models.CharField(
+        _("titre court"), max_length=100, help_text=_("Titre court, tel que les fiches le citent")
+    )
+    organiser = models.CharField(
+        _("organisateur"), max_length=200, blank=True, help_text=_("Organisateur")
+    )
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Date, quand elle est connue exactement")
+    )
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True, help_text=_("Année"))
+    date_as_printed = models.CharField(
+        _("date telle qu'imprimée"),
+        max_length=100,
+        blank=True,
+        help_text=_("Date telle qu'imprimée"),
+    )
     date_precision = models.CharField(
-        _("précision de la date"), max_length=10, choices=DatePrecision.choices
+        _("précision de la date"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        help_text=_("Précision de la date"),
     )
-    date_note = models.CharField(_("remarque sur la date"), max_length=300, blank=True)
-    place = models.CharField(_("lieu"), max_length=200, blank=True)
-    context = models.TextField(_("contexte"), blank=True)
-    objectives = models.TextField(_("objectifs"), blank=True)
-    agenda = models.JSONField(_("programme"), default=list, blank=True)
-    footnotes = models.JSONField(_("notes de bas de page"), default=list, blank=True)
+    date_note = models.CharField(
+        _("remarque sur la date"), max_length=300, blank=True, help_text=_("Remarque sur la date")
+    )
+    place = models.CharField(_("lieu"), max_length=200, blank=True, help_text=_("Lieu"))
+    context = models.TextField(_("contexte"), blank=True, help_text=_("Contexte"))
+    objectives = models.TextField(_("objectifs"), blank=True, help_text=_("Objectifs"))
+    agenda = models.JSONField(
+        _("programme"), default=list, blank=True, help_text=_("Programme, tel qu'imprimé")
+    )
+    footnotes = models.JSONField(
+        _("notes de bas de page"), default=list, blank=True, help_text=_("Notes de bas de page")
+    )
     source = models.ForeignKey(
-        SourceDocument, verbose_name=_("source"), on_delete=models.PROTECT, related_name="+"
+        SourceDocument,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Document source (identifiant)"),
     )
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
     objects = SlugQuerySet.as_manager()
 
@@ -93,8 +129,10 @@ class WorkshopChild(models.Model):
     """A row of a workshop, identified by the workshop and its position in the document."""
 
     workshop = models.ForeignKey(Workshop, verbose_name=_("atelier"), on_delete=models.CASCADE)
-    position = models.PositiveSmallIntegerField(_("ordre"))
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre dans le document"))
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
     objects = WorkshopChildQuerySet.as_manager()
 
@@ -119,14 +157,20 @@ class SectionKind(models.TextChoices):
 
 
 class Section(WorkshopChild):
-    heading = models.CharField(_("titre"), max_length=400)
+    heading = models.CharField(
+        _("titre"), max_length=400, help_text=_("Titre (sans nom de personne pour les anonymes)")
+    )
     # Speeches are headed "Prénom Nom, fonction, organisation": the name is personal data, so
     # the heading without it is kept apart for anonymous visitors.
-    public_heading = models.CharField(_("titre sans nom de personne"), max_length=400)
+    public_heading = models.CharField(
+        _("titre sans nom de personne"), max_length=400, help_text=_("Titre sans nom de personne")
+    )
     speaker = models.CharField(_("intervenant"), max_length=200, blank=True)
-    kind = models.CharField(_("nature"), max_length=20, choices=SectionKind.choices)
-    level = models.PositiveSmallIntegerField(_("niveau"), default=1)
-    text = models.TextField(_("texte"), blank=True)
+    kind = models.CharField(
+        _("nature"), max_length=20, choices=SectionKind.choices, help_text=_("Nature de la section")
+    )
+    level = models.PositiveSmallIntegerField(_("niveau"), default=1, help_text=_("Niveau du titre"))
+    text = models.TextField(_("texte"), blank=True, help_text=_("Texte"))
 
     class Meta(WorkshopChild.Meta):
         verbose_name = _("section")
@@ -148,13 +192,26 @@ class ParticipantStatus(models.TextChoices):
 
 
 class Participant(WorkshopChild):
-    status = models.CharField(_("présence"), max_length=10, choices=ParticipantStatus.choices)
-    number = models.PositiveSmallIntegerField(_("numéro dans la liste"), null=True, blank=True)
-    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
-    first_name = models.CharField(_("prénom"), max_length=100, blank=True)
-    last_name = models.CharField(_("nom"), max_length=100, blank=True)
-    function = models.CharField(_("fonction"), max_length=300, blank=True)
-    is_speaker = models.BooleanField(_("intervenant"), default=False)
+    status = models.CharField(
+        _("présence"), max_length=10, choices=ParticipantStatus.choices, help_text=_("Présence")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("numéro dans la liste"), null=True, blank=True, help_text=_("Numéro dans la liste")
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=300, blank=True, help_text=_("Organisation")
+    )
+    first_name = models.CharField(
+        _("prénom"),
+        max_length=100,
+        blank=True,
+        help_text=_("Prénom (utilisateurs connectés seulement)"),
+    )
+    last_name = models.CharField(
+        _("nom"), max_length=100, blank=True, help_text=_("Nom (utilisateurs connectés seulement)")
+    )
+    function = models.CharField(_("fonction"), max_length=300, blank=True, help_text=_("Fonction"))
+    is_speaker = models.BooleanField(_("intervenant"), default=False, help_text=_("Intervenant"))
 
     class Meta(WorkshopChild.Meta):
         verbose_name = _("participant")
@@ -174,8 +231,10 @@ class Participant(WorkshopChild):
 
 
 class Quote(WorkshopChild):
-    text = models.TextField(_("citation"))
-    value = models.CharField(_("valeur illustrée"), max_length=100, blank=True)
+    text = models.TextField(_("citation"), help_text=_("Citation"))
+    value = models.CharField(
+        _("valeur illustrée"), max_length=100, blank=True, help_text=_("Valeur illustrée")
+    )
 
     class Meta(WorkshopChild.Meta):
         verbose_name = _("citation")
@@ -190,9 +249,11 @@ class Quote(WorkshopChild):
 
 
 class Recommendation(WorkshopChild):
-    theme = models.CharField(_("thème"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(_("rang dans le thème"))
-    text = models.TextField(_("recommandation"))
+    theme = models.CharField(_("thème"), max_length=300, blank=True, help_text=_("Thème"))
+    order = models.PositiveSmallIntegerField(
+        _("rang dans le thème"), help_text=_("Rang dans le thème")
+    )
+    text = models.TextField(_("recommandation"), help_text=_("Recommandation"))
 
     class Meta(WorkshopChild.Meta):
         verbose_name = _("recommandation")
@@ -236,19 +297,47 @@ class QuestionnaireAnswer(models.Model):
     workshop = models.ForeignKey(
         Workshop, verbose_name=_("atelier"), on_delete=models.CASCADE, related_name="answers"
     )
-    number = models.PositiveSmallIntegerField(_("numéro"))
-    category = models.CharField(_("catégorie"), max_length=20, choices=AnswerCategory.choices)
-    respondent = models.CharField(_("collectivité ou association"), max_length=300)
-    partner_as_printed = models.CharField(_("pays et localité partenaires"), max_length=300)
+    number = models.PositiveSmallIntegerField(_("numéro"), help_text=_("Numéro de la réponse"))
+    category = models.CharField(
+        _("catégorie"),
+        max_length=20,
+        choices=AnswerCategory.choices,
+        help_text=_("Catégorie : collectivité ou association de jumelage, autre structure"),
+    )
+    respondent = models.CharField(
+        _("collectivité ou association"),
+        max_length=300,
+        help_text=_("Collectivité ou association qui répond"),
+    )
+    partner_as_printed = models.CharField(
+        _("pays et localité partenaires"),
+        max_length=300,
+        help_text=_("Pays et localité partenaires, tels qu'imprimés"),
+    )
     # [{"country": "Mali", "locality": "Koutiala" | null}], in printed order.
-    places = models.JSONField(_("lieux partenaires"), default=list, blank=True)
-    challenges = models.TextField(_("défis"), blank=True)
-    challenge_kinds = models.JSONField(_("types de défis"), default=list, blank=True)
-    tools = models.TextField(_("outils et pratiques"), blank=True)
-    recommendations = models.TextField(_("recommandations"), blank=True)
+    places = models.JSONField(
+        _("lieux partenaires"),
+        default=list,
+        blank=True,
+        help_text=_("Lieux partenaires (pays, localité)"),
+    )
+    challenges = models.TextField(_("défis"), blank=True, help_text=_("Défis"))
+    challenge_kinds = models.JSONField(
+        _("types de défis"), default=list, blank=True, help_text=_("Types de défis")
+    )
+    tools = models.TextField(
+        _("outils et pratiques"), blank=True, help_text=_("Outils et pratiques")
+    )
+    recommendations = models.TextField(
+        _("recommandations"), blank=True, help_text=_("Recommandations")
+    )
     # The contact cell names a person: shown to signed-in users only.
-    contact = models.TextField(_("contact"), blank=True)
-    source_line = models.PositiveIntegerField(_("ligne de la source"), null=True, blank=True)
+    contact = models.TextField(
+        _("contact"), blank=True, help_text=_("Contact (utilisateurs connectés seulement)")
+    )
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
 
     objects = AnswerQuerySet.as_manager()
 
@@ -280,19 +369,31 @@ class QuestionnaireAnswer(models.Model):
 class TwinTown(WorkshopChild):
     """A twin town as a collectivity's page presents it (Bagnolet's page, 004)."""
 
-    name = models.CharField(_("nom"), max_length=200)
-    country = models.CharField(_("pays"), max_length=100, blank=True)
-    year = models.PositiveSmallIntegerField(_("année du jumelage"), null=True, blank=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    name = models.CharField(_("nom"), max_length=200, help_text=_("Nom"))
+    country = models.CharField(_("pays"), max_length=100, blank=True, help_text=_("Pays"))
+    year = models.PositiveSmallIntegerField(
+        _("année du jumelage"), null=True, blank=True, help_text=_("Année du jumelage")
+    )
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, help_text=_("Population")
+    )
     population_as_printed = models.CharField(
-        _("population telle qu'imprimée"), max_length=100, blank=True
+        _("population telle qu'imprimée"),
+        max_length=100,
+        blank=True,
+        help_text=_("Population telle qu'imprimée"),
     )
     population_year = models.PositiveSmallIntegerField(
-        _("année de la population"), null=True, blank=True
+        _("année de la population"),
+        null=True,
+        blank=True,
+        help_text=_("Année de la population"),
     )
-    population_approximate = models.BooleanField(_("population approximative"), default=False)
-    description = models.TextField(_("description"), blank=True)
-    cercle = models.CharField(_("cercle"), max_length=100, blank=True)
+    population_approximate = models.BooleanField(
+        _("population approximative"), default=False, help_text=_("Population approximative")
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Description"))
+    cercle = models.CharField(_("cercle"), max_length=100, blank=True, help_text=_("Cercle (Mali)"))
 
     class Meta(WorkshopChild.Meta):
         verbose_name = _("ville jumelle")
@@ -337,6 +438,7 @@ class Link(WorkshopChild):
         blank=True,
         on_delete=models.CASCADE,
         related_name="workshop_links",
+        help_text=_("Collectivité (identifiant)"),
     )
     partnership = models.ForeignKey(
         Partnership,
@@ -345,13 +447,16 @@ class Link(WorkshopChild):
         blank=True,
         on_delete=models.CASCADE,
         related_name="workshop_links",
+        help_text=_("Partenariat (identifiant)"),
     )
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE)
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.CASCADE)
     answer = models.ForeignKey(QuestionnaireAnswer, null=True, blank=True, on_delete=models.CASCADE)
     twin_town = models.ForeignKey(TwinTown, null=True, blank=True, on_delete=models.CASCADE)
-    name_as_printed = models.CharField(_("nom tel qu'imprimé"), max_length=300)
-    method = models.CharField(_("méthode"), max_length=200)
+    name_as_printed = models.CharField(
+        _("nom tel qu'imprimé"), max_length=300, help_text=_("Nom tel qu'imprimé")
+    )
+    method = models.CharField(_("méthode"), max_length=200, help_text=_("Méthode du rapprochement"))
 
     objects = LinkQuerySet.as_manager()
 

@@ -4,11 +4,10 @@ case and French plurals ignored), over the texts of the workshops and of their i
 A fixed number of queries (one per kind of item), whatever the number of rows.
 """
 
-from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Concat
 
-from partnerships.search import SQLITE_FOLD_FUNCTION, WORD, _stem, ensure_sqlite_fold, fold
+from partnerships.search import folded, search_words
 
 from .models import QuestionnaireAnswer, Quote, Recommendation, Section, TwinTown, Workshop
 
@@ -28,25 +27,17 @@ SEARCHED = {
 LIMIT = 50
 
 
-def _folded(expression):
-    if connection.vendor == "postgresql":
-        return Lower(Func(expression, function="unaccent", output_field=TextField()))
-    return Func(expression, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
-
-
 def search_workshops(query: str) -> dict[str, list]:
     """{kind: [matching rows]}; every word of ``query`` must occur in one row's texts."""
-    words = [_stem(fold(word)) for word in WORD.findall(query or "")]
+    words = search_words(query)
     if not words:
         return {}
-    if connection.vendor != "postgresql":
-        ensure_sqlite_fold()
     results = {}
     for kind, (model, fields) in SEARCHED.items():
         parts = []
         for name in fields:
             parts.extend([F(name), Value(" ")])
-        text = _folded(Concat(*parts, output_field=TextField()))
+        text = folded(Concat(*parts, output_field=TextField()))
         queryset = model.objects.annotate(search_text=text)
         condition = Q()
         for word in words:

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 
 from partnerships.models import PartnershipMember
-from partnerships.views import bad_request
+from partnerships.responses import bad_request
 
 from .forms import AnswerFilterForm, SearchForm
 from .models import Link, ParticipantStatus, Workshop
@@ -84,7 +84,6 @@ def workshop_detail(request, slug):
         "filter_form": form,
         "is_filtered": bool(country or challenge),
         "workshop_links": targets.get((None, None, None, None), []),
-        "show": request.user.is_authenticated,
     }
     return render(request, "workshops/workshop_detail.html", context)
 
@@ -118,3 +117,19 @@ def items_about(*, partnership=None, collectivity=None):
         [w for w, rows in grouped.items() if any(row.item is None for row in rows)], "twin_towns"
     )
     return list(grouped.items())
+
+
+def fiche_panel(request, partnership):
+    """The panel of a fiche: what the workshops said of it (registered in workshops/apps.py)."""
+    groups = items_about(partnership=partnership)
+    return {"groups": groups} if groups else None
+
+
+def collectivity_panel(request, collectivity):
+    groups = items_about(collectivity=collectivity)
+    return {"groups": groups} if groups else None
+
+
+def search_panel(request, search):
+    """Beside the partnerships a search found: what the workshops' notes hold for its words."""
+    return {"results": search_workshops(search), "search": search}

@@ -14,18 +14,15 @@ them to the nine domains of the summary table.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from . import references
 from .amounts import MONTHS, parse_years
 from .records import ActionRecord, Line, ReportItem
 from .text import clean_text, collapse, fold, is_footer
 
-DOMAIN_LABELS_CSV = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "sources" / "domain_labels.csv"
-)
+DOMAIN_LABELS = "domain_labels.csv"
 
 TITLE_RE = re.compile(r"Actions de coopération réalisées")
 _HEADER_PHRASES = [
@@ -112,10 +109,10 @@ class _Row:
 # ---------------------------------------------------------------- domain labels
 
 
-def load_domain_labels(path: str | Path = DOMAIN_LABELS_CSV) -> dict[str, str]:
-    """label (folded) -> domain slug ("" when no domain fits)."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return {fold(row["label"]): row["domain"].strip() for row in csv.DictReader(handle)}
+def load_domain_labels() -> dict[str, str]:
+    """label (folded) -> domain slug ("" when no domain fits), from the current import."""
+    rows = references.current().rows(DOMAIN_LABELS)
+    return {fold(row["label"]): row["domain"].strip() for row in rows}
 
 
 def _label_key(label: str) -> str:
@@ -132,12 +129,9 @@ def map_domain(label: str | None, mapping: dict[str, str]) -> str | None:
     return None
 
 
-def _known_labels(path: str | Path | None) -> list[str]:
-    try:
-        with open(path or DOMAIN_LABELS_CSV, encoding="utf-8", newline="") as handle:
-            labels = [row["label"] for row in csv.DictReader(handle)]
-    except FileNotFoundError:
-        return []
+@references.per_import
+def _known_labels(tables) -> list[str]:
+    labels = [row["label"] for row in tables.rows(DOMAIN_LABELS)]
     keys = {_label_key(label) for label in labels}
     return sorted((k for k in keys if k), key=len, reverse=True)
 
@@ -1196,14 +1190,12 @@ def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Re
     return records, problems
 
 
-def parse_actions_table(
-    lines: list[Line], labels_path: str | Path | None = None
-) -> tuple[list[ActionRecord], list[ReportItem]]:
+def parse_actions_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
     """One ActionRecord per row of the table(s), and the report of what could not be placed."""
     if any(PROJECT_HEADER_RE.match(text) for _, text in lines):
         return _parse_project_table(lines)
     problems: list[ReportItem] = []
-    labels = _known_labels(labels_path)
+    labels = _known_labels()
     blocks, _euros = _blocks(lines, problems)
     blocks = _split_mixed_blocks(blocks, labels)
     rows: list[_Row] = []

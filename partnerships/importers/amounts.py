@@ -19,13 +19,9 @@ lists the rest as ``ReportItem``s:
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .records import Amount, ReportItem
-
-FRF_PER_EUR = Decimal("6.55957")
-XOF_PER_EUR = Decimal("655.957")
-CENT = Decimal("0.01")
 
 YEAR_MIN, YEAR_MAX = 1950, 2030
 
@@ -86,19 +82,6 @@ def _to_decimal(number: str) -> Decimal:
         whole = re.sub(r"[ .]", "", whole)
         return Decimal(f"{whole}.{frac.strip()}")
     return Decimal(re.sub(r"[ .]", "", text))
-
-
-def to_eur(amount: Decimal, currency: str) -> Decimal:
-    """The amount in euros at the fixed parities, rounded half-up to the cent."""
-    if currency == "EUR":
-        value = amount
-    elif currency == "FRF":
-        value = amount / FRF_PER_EUR
-    elif currency == "XOF":
-        value = amount / XOF_PER_EUR
-    else:
-        raise ValueError(f"Unknown currency: {currency}")
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _problem(line: int, kind: str, message: str, value: str) -> ReportItem:

@@ -10,20 +10,17 @@ or had to guess.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from . import references
 from .records import DomainHeading, Line, ListedPair, ReportItem
 from .text import collapse, fold, is_footer
 
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
-DEPARTMENTS_CSV = SOURCES_DIR / "french_departments.csv"
-DOMAINS_CSV = SOURCES_DIR / "domains.csv"
-MALI_CERCLES_CSV = SOURCES_DIR / "mali_cercles.csv"
-MALIAN_REGIONS_CSV = SOURCES_DIR / "malian_regions.csv"
+DEPARTMENTS = "french_departments.csv"
+DOMAINS = "domains.csv"
+MALI_CERCLES = "mali_cercles.csv"
+MALIAN_REGIONS = "malian_regions.csv"
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _HYPHEN_WRAP_RE = re.compile(r"[^\W\d_]-$")
@@ -32,13 +29,11 @@ _HYPHEN_WRAP_RE = re.compile(r"[^\W\d_]-$")
 # --- French départements and régions --------------------------------------------------------
 
 
-def load_departments(path: str | Path = DEPARTMENTS_CSV) -> list[dict]:
-    """The départements reference: dicts with code, name, region, region_2008 (all str).
-
-    region_2008 is "" for Mayotte, which was not a région in 2008.
+def load_departments() -> list[dict]:
+    """The départements reference of the current import: dicts with code, name, region,
+    region_2008 (all str). region_2008 is "" for Mayotte, which was not a région in 2008.
     """
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [dict(row) for row in csv.DictReader(handle)]
+    return [dict(row) for row in references.current().rows(DEPARTMENTS)]
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -110,8 +105,8 @@ class _NameIndex:
         return found
 
 
-@lru_cache(maxsize=1)
-def _indexes() -> tuple[_NameIndex, _NameIndex, _NameIndex]:
+@references.per_import
+def _indexes(_references) -> tuple[_NameIndex, _NameIndex, _NameIndex]:
     departments = load_departments()
     regions_2008 = sorted({d["region_2008"] for d in departments if d["region_2008"]})
     all_regions = sorted(set(regions_2008) | {d["region"] for d in departments})
@@ -273,8 +268,7 @@ def _domain_heading(text: str) -> tuple[str, str] | None:
 
 
 def _known_headings() -> set[str]:
-    with open(DOMAINS_CSV, encoding="utf-8", newline="") as handle:
-        return {fold(row["printed_heading"]) for row in csv.DictReader(handle)}
+    return {fold(row["printed_heading"]) for row in references.current().rows(DOMAINS)}
 
 
 def parse_summary_table(lines: list[Line]) -> tuple[list[DomainHeading], list[ReportItem]]:
@@ -430,14 +424,11 @@ _MALIAN_MARKER_RE = re.compile(
 _QUALIFIER_RE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
-@lru_cache(maxsize=1)
-def _malian_places() -> _NameIndex:
-    names = set()
-    with open(MALI_CERCLES_CSV, encoding="utf-8", newline="") as handle:
-        names |= {row["cercle"] for row in csv.DictReader(handle)}
-    with open(MALIAN_REGIONS_CSV, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            names |= {row["name"], row["capital"]}
+@references.per_import
+def _malian_places(tables) -> _NameIndex:
+    names = {row["cercle"] for row in tables.rows(MALI_CERCLES)}
+    for row in tables.rows(MALIAN_REGIONS):
+        names |= {row["name"], row["capital"]}
     return _NameIndex([(name, name) for name in names])
 
 

@@ -18,15 +18,14 @@ import csv
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
 from pathlib import Path
 
+from .references import per_import
 from .text import collapse, fold
 
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
-ALIASES_PATH = SOURCES_DIR / "collectivity_aliases.csv"
-REGIONS_PATH = SOURCES_DIR / "malian_regions.csv"
-CERCLES_PATH = SOURCES_DIR / "mali_cercles.csv"
+ALIASES = "collectivity_aliases.csv"
+REGIONS = "malian_regions.csv"
+CERCLES = "mali_cercles.csv"
 
 # --------------------------------------------------------------------------------------------
 # Matching keys
@@ -127,16 +126,15 @@ def _base_key(name: str) -> str:
     return re.sub(r"\s+", " ", folded).strip()
 
 
-def load_aliases(path: str | Path = ALIASES_PATH) -> dict[str, str]:
+def load_aliases(path: str | Path) -> dict[str, str]:
     """The alias table as {fold(variant): canonical spelling}."""
     with open(path, encoding="utf-8", newline="") as handle:
         return {fold(row["variant"]): row["canonical"].strip() for row in csv.DictReader(handle)}
 
 
-@cache
-def _default_alias_keys() -> dict[str, str]:
-    with open(ALIASES_PATH, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+@per_import
+def _default_alias_keys(references) -> dict[str, str]:
+    rows = references.rows(ALIASES)
     return {_base_key(row["variant"]): _base_key(row["canonical"]) for row in rows}
 
 
@@ -151,7 +149,7 @@ def collectivity_key(name: str, aliases: Mapping[str, str] | None = None) -> str
     """Matching key: the printings of one collectivity give the same key.
 
     ``aliases`` ({fold(variant): canonical}, as ``load_aliases`` returns) defaults to
-    ``fixtures/sources/collectivity_aliases.csv``.
+    the ``collectivity_aliases.csv`` of the current import (``references.use()``).
     """
     key = _base_key(name)
     return _alias_keys(aliases).get(key, key)
@@ -184,12 +182,11 @@ _KNOWN_KINDS = {"action mopti": "association", "smpe": "other"}
 _OTHER_RE = re.compile(r"^(?:village|arrondissement|syndicat|smpe)\b")
 
 
-@cache
-def _alias_tags() -> dict[str, str]:
+@per_import
+def _alias_tags(references) -> dict[str, str]:
     """{key: tag} for untagged keys whose alias variants name the type ("Grand Lyon" is the
     "Communauté urbaine de Lyon")."""
-    with open(ALIASES_PATH, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = references.rows(ALIASES)
     tags: dict[str, str] = {}
     for row in rows:
         variant = _base_key(row["variant"])
@@ -364,16 +361,15 @@ def canonical_name(name_as_printed: str, country: str, variants: list[str] | Non
     return text[:1].upper() + text[1:]
 
 
-@cache
-def _alias_canonicals() -> dict[str, str]:
+@per_import
+def _alias_canonicals(references) -> dict[str, str]:
     """{key: canonical spelling} of the alias table: a curated display spelling."""
-    with open(ALIASES_PATH, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = references.rows(ALIASES)
     return {collectivity_key(row["canonical"]): row["canonical"].strip() for row in rows}
 
 
-@cache
-def _reference_names(country: str) -> tuple[str, ...]:
+@per_import
+def _reference_names(references, country: str) -> tuple[str, ...]:
     """Place names of the reference tables, spelt with their accents ("Yélimané", "Dioïla")."""
     if country.upper() != "ML":
         return ()
@@ -477,31 +473,29 @@ def _french_territory(text: str, kind: str, sources: list[str] = ()) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-@cache
-def _region_table() -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
+@per_import
+def _region_table(references) -> tuple[dict[str, str], dict[int, str], dict[str, str]]:
     """({folded region name or alias: slug}, {number: slug}, {slug: capital})."""
     names: dict[str, str] = {}
     numbers: dict[int, str] = {}
     capitals: dict[str, str] = {}
-    with open(REGIONS_PATH, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            slug = row["slug"]
-            numbers[int(row["number"])] = slug
-            capitals[slug] = row["capital"]
-            for alias in [row["name"], row["capital"], *row["aliases"].split("|")]:
-                folded = fold(alias)
-                if folded and not folded.startswith(("region ", "assemblee ", "district ")):
-                    names[folded] = slug
+    for row in references.rows(REGIONS):
+        slug = row["slug"]
+        numbers[int(row["number"])] = slug
+        capitals[slug] = row["capital"]
+        for alias in [row["name"], row["capital"], *row["aliases"].split("|")]:
+            folded = fold(alias)
+            if folded and not folded.startswith(("region ", "assemblee ", "district ")):
+                names[folded] = slug
     return names, numbers, capitals
 
 
-@cache
-def _cercle_table() -> dict[str, tuple[str, str]]:
+@per_import
+def _cercle_table(references) -> dict[str, tuple[str, str]]:
     """{folded cercle name: (cercle name, region slug)}, with the short forms printed."""
     cercles: dict[str, tuple[str, str]] = {}
-    with open(CERCLES_PATH, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            cercles[fold(row["cercle"])] = (row["cercle"], row["region"])
+    for row in references.rows(CERCLES):
+        cercles[fold(row["cercle"])] = (row["cercle"], row["region"])
     # Short forms the répertoire prints ("Nioro / Kayes", "Rharous"), and the English name.
     cercles["nioro"] = cercles["nioro du sahel"]
     cercles["rharous"] = cercles["gourma rharous"]
@@ -516,8 +510,8 @@ _REGION_WORDS = r"(?:regions?|assemblee regionale|conseil regional|ar)"
 _LINKS = r"(?:\s+(?:de|du|d|des))?"
 
 
-@cache
-def _region_patterns() -> list[tuple[re.Pattern[str], str]]:
+@per_import
+def _region_patterns(references) -> list[tuple[re.Pattern[str], str]]:
     names = _region_table()[0]
     alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     patterns = [
@@ -530,8 +524,8 @@ def _region_patterns() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(pattern), how) for pattern, how in patterns]
 
 
-@cache
-def _cercle_patterns() -> list[re.Pattern[str]]:
+@per_import
+def _cercle_patterns(references) -> list[re.Pattern[str]]:
     cercles = _cercle_table()
     alternatives = "|".join(sorted((re.escape(n) for n in cercles), key=len, reverse=True))
     return [

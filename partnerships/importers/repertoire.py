@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..money import to_eur
+from ..text import allocate_slug, slugify
 from . import actions as actions_parser
 from . import amounts as amounts_parser
-from . import lists, places
+from . import lists, mapping, places, references
 from .fiches import parse_fiches
 from .records import CollectivityRef, FicheRecord, ListedPair, ReportItem
 from .text import collapse, fold, read_lines
@@ -133,10 +135,6 @@ def names_collectivity(listed_key: str, printed_key: str) -> bool:
     )
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:100] or "sans-nom"
-
-
 def first_year(text: str | None) -> int | None:
     match = YEAR_RE.search(text or "")
     return int(match.group(1)) if match else None
@@ -215,6 +213,9 @@ class Assembler:
         self.partnerships: list[PartnershipDraft] = []
         self.regions = read_csv(self.sources_dir / "malian_regions.csv")
         self.domains = read_csv(self.sources_dir / "domains.csv")
+        self.cercle_capitals = mapping.read_cercle_capitals(
+            self.sources_dir / "mali_cercle_capitals.csv"
+        )
         self.domain_label_rows = {
             fold(row["label"]): row for row in read_csv(self.sources_dir / "domain_labels.csv")
         }
@@ -223,6 +224,11 @@ class Assembler:
     # -- reading ---------------------------------------------------------------------------
 
     def run(self) -> Dataset:
+        # Every reference table the parsers need is read from this import's sources_dir.
+        with references.use(self.sources_dir):
+            return self._run()
+
+    def _run(self) -> Dataset:
         path = self.sources_dir / REPERTOIRE_FILE
         try:
             lines = read_lines(path)
@@ -605,15 +611,12 @@ class Assembler:
             elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:
                 region_2008 = lists.match_region_2008(draft.name)
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
-            slug = slugify(draft.name)
-            if slug in used:
-                slug = f"{slug}-{draft.country.lower()}"
-            n = 2
-            base = slug
-            while slug in used:
-                slug, n = f"{base}-{n}", n + 1
-            used.add(slug)
-            draft.slug = slug
+            # A name both countries use ("Kayes"?) is told apart by the country first.
+            name = draft.name
+            if slugify(name) in used:
+                name = f"{name} {draft.country}"
+            draft.slug = allocate_slug(name, used.__contains__)
+            used.add(draft.slug)
             if draft.country == "ML" and not draft.malian_region:
                 # A name that is a cercle or a region ("Kidal", "Région de Koulikoro") tells it.
                 region, cercle = places.resolve_malian_region(*draft.printings)
@@ -661,6 +664,23 @@ class Assembler:
         self.report.append(
             ReportItem(line=line, kind=kind, message=message, value=value or "", field=field)
         )
+
+    def map_fields(self, draft) -> dict:
+        """Where the maps draw a Malian collectivity without coordinates of its own."""
+        if draft.country != "ML":
+            return {}
+        regions = {row["slug"]: row for row in self.regions}
+        where = mapping.fallback_place(
+            kind=draft.kind,
+            name=draft.name,
+            cercle=draft.cercle,
+            region=regions.get(draft.malian_region),
+            capitals=self.cercle_capitals,
+        )
+        if where is None:
+            return {}
+        latitude, longitude, precision = where
+        return dict(map_latitude=latitude, map_longitude=longitude, map_precision=precision)
 
     def dataset(self, fiches, summary) -> Dataset:
         source = [SOURCE_SLUG]
@@ -738,6 +758,7 @@ class Assembler:
                 malian_region=[d.malian_region] if d.malian_region else None,
                 cercle=d.cercle,
                 website=d.website,
+                **self.map_fields(d),
                 source=source,
                 source_line=d.line,
             )
@@ -881,12 +902,8 @@ class Assembler:
                 draft.title = " / ".join(
                     ", ".join(c.name for c in side) or "?" for side in (draft.french, draft.malian)
                 )
-            base = slugify(draft.title)
-            slug, n = base, 2
-            while slug in used:
-                slug, n = f"{base}-{n}", n + 1
-            used.add(slug)
-            draft.slug = slug
+            draft.slug = allocate_slug(draft.title, used.__contains__)
+            used.add(draft.slug)
 
     def table_currency(self, fiche: FicheRecord) -> tuple[str | None, str]:
         """The currency of the bare numbers of a fiche's actions table, and why.
@@ -960,7 +977,7 @@ def budget_obj(slug, position, kind, amount, action, line) -> dict:
         kind=kind,
         amount=str(amount.amount),
         currency=amount.currency,
-        amount_eur=str(amounts_parser.to_eur(amount.amount, amount.currency)),
+        amount_eur=str(to_eur(amount.amount, amount.currency)),
         year=amount.year,
         as_printed=amount.as_printed,
         source_line=line,

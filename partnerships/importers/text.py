@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
+from ..text import fold  # noqa: F401 (the parsers compare names folded: one folding)
 from .records import Line
 
 FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.*?(\d+)\s*/\s*(\d+)")
@@ -82,15 +82,3 @@ def clean_text(lines: list[str]) -> str | None:
         paragraphs.append(current)
     text = "\n".join(p.strip() for p in paragraphs if p.strip())
     return text or None
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form used to compare names.
-
-    "Yélimané" and "Yelimane", "Ségou" and "SEGOU", "Saint-Denis" and "Saint Denis" fold alike.
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("’", "'").replace("œ", "oe").replace("Œ", "oe").lower()
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return text.strip()

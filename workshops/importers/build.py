@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from partnerships.importers import references
 from partnerships.importers.records import ReportItem
 from partnerships.importers.text import fold, read_lines
 
-from ..linking import Directory
 from . import bagnolet, cuf2016, horizons, mauritania
+from .linking import Directory
 from .records import WorkshopRecord
 
 
@@ -488,6 +489,11 @@ class _Builder:
 
 def build(sources_dir: Path, fixtures_dir: Path) -> Dataset:
     """Parse the four documents and assemble fixtures/workshops.json (nothing is written)."""
+    with references.use(sources_dir):  # the répertoire's alias table, for matching names
+        return _build(sources_dir, fixtures_dir)
+
+
+def _build(sources_dir: Path, fixtures_dir: Path) -> Dataset:
     directory = Directory.from_fixtures(
         json.loads((fixtures_dir / "collectivities.json").read_text(encoding="utf-8")),
         json.loads((fixtures_dir / "partnerships.json").read_text(encoding="utf-8")),

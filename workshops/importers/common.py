@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from partnerships.importers.records import Line, ReportItem
 from partnerships.importers.text import collapse, fold
-
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 

@@ -1,11 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from partnerships import privacy
+from partnerships.api.serializers import PartnershipDocumentSerializer
 from partnerships.exports import documents_as_csv, documents_as_json
 from partnerships.models import Partnership
-from partnerships.serializers import (
-    PartnershipDocumentSerializer,
-    PartnershipWithContactsSerializer,
-)
 
 
 class Command(BaseCommand):
@@ -24,11 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         contacts = options["include_contacts"]
-        serializer_class = (
-            PartnershipWithContactsSerializer if contacts else PartnershipDocumentSerializer
-        )
-        queryset = Partnership.objects.with_document_relations(contacts=contacts).order_by("slug")
-        documents = serializer_class(queryset, many=True).data
+        # The public file unless asked otherwise: the policy of partnerships/privacy.py.
+        masker = privacy.SHOW_EVERYTHING if contacts else privacy.current_masker()
+        queryset = Partnership.objects.for_document(contacts=contacts).order_by("slug")
+        documents = PartnershipDocumentSerializer(
+            queryset, many=True, context={"masker": masker}
+        ).data
         if options["format"] == "json":
             text = documents_as_json(documents)
         else:

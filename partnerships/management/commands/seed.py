@@ -37,9 +37,9 @@ FIXTURE_FILES = [
     "contacts.json",
     "actions.json",
     "review.json",
+    # The workshops' notes (workshops app), linked to the collectivities and fiches above.
+    "workshops.json",
 ]
-# Files that appear with later features (the workshops' notes): loaded when they exist.
-OPTIONAL_FIXTURE_FILES = ["workshops.json"]
 FICHE_CHILDREN = [PartnershipMember, Action, Budget, Contact]
 
 
@@ -103,11 +103,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         paths = [settings.FIXTURES_DIR / name for name in FIXTURE_FILES]
-        paths += [
-            settings.FIXTURES_DIR / name
-            for name in OPTIONAL_FIXTURE_FILES
-            if (settings.FIXTURES_DIR / name).exists()
-        ]
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(

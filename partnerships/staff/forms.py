@@ -1,6 +1,7 @@
 """The staff's forms: a fiche with its partners, actions, budgets and contacts, a collectivity.
 
-The fiche is one ModelForm and four inline formsets saved together (partnerships/editing.py).
+The fiche is one ModelForm and four inline formsets saved together (staff/views.py). Years are
+checked by the model fields' validators (partnerships/validators.py).
 Choice lists (collectivities, domains) are read once per page and shared by every row, so that
 the page's query count does not grow with the number of rows.
 """
@@ -8,10 +9,9 @@ the page's query count does not grow with the number of rows.
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.functional import cached_property
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Action,
     Budget,
     Collectivity,
@@ -22,26 +22,8 @@ from .models import (
     Partnership,
     PartnershipMember,
     ReviewItem,
+    unique_slug,
 )
-
-YEAR_MIN, YEAR_MAX = 1900, 2100
-
-
-def check_year(value):
-    if value is not None and not YEAR_MIN <= value <= YEAR_MAX:
-        raise forms.ValidationError(
-            _("Indiquez une année entre %(min)s et %(max)s."),
-            params={"min": YEAR_MIN, "max": YEAR_MAX},
-        )
-    return value
-
-
-def unique_slug(model, text, max_length):
-    base = slugify(text)[: max_length - 4] or "fiche"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _normalized(value):
@@ -141,12 +123,6 @@ class PartnershipForm(VersionMixin, StaffModelForm):
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
 
-    def clean_contacts_start_year(self):
-        return check_year(self.cleaned_data["contacts_start_year"])
-
-    def clean_formalisation_year(self):
-        return check_year(self.cleaned_data["formalisation_year"])
-
 
 class MemberForm(StaffModelForm):
     """One partner: an existing collectivity, or a new one created on save (name and type)."""
@@ -192,7 +168,7 @@ class MemberForm(StaffModelForm):
         if data.get("new_name"):
             name = data["new_name"].strip()
             collectivity = Collectivity(
-                slug=unique_slug(Collectivity, name, 120),
+                slug=unique_slug(Collectivity, name),
                 country=self.side,
                 kind=data["new_kind"],
                 name=name,
@@ -269,12 +245,6 @@ class ActionForm(StaffModelForm):
         super().__init__(*args, **kwargs)
         self.fields["domain"].choices = domain_choices
 
-    def clean_start_year(self):
-        return check_year(self.cleaned_data["start_year"])
-
-    def clean_end_year(self):
-        return check_year(self.cleaned_data["end_year"])
-
     def clean(self):
         data = super().clean()
         start, end = data.get("start_year"), data.get("end_year")
@@ -331,9 +301,6 @@ class BudgetForm(StaffModelForm):
     class Meta:
         model = Budget
         fields = ["kind", "amount", "currency", "year", "as_printed"]
-
-    def clean_year(self):
-        return check_year(self.cleaned_data["year"])
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

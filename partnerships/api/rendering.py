@@ -1,7 +1,7 @@
 """The REST framework defaults that settings.REST_FRAMEWORK names: pagination and CSV renderer.
 
-Kept apart from api.py on purpose: DRF resolves these dotted paths while its own views module is
-being imported, so the module they live in must not import DRF's views (api.py does).
+Kept apart from viewsets.py on purpose: DRF resolves these dotted paths while its own views
+module is being imported, so the module they live in must not import DRF's views.
 """
 
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
 
-from .exports import documents_as_csv
+from ..exports import documents_as_csv
 
 MAX_PAGE_SIZE = 200
 
@@ -57,13 +57,12 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
-                parameter["description"] = "Numéro de la page / Page number"
+                parameter["description"] = _("Numéro de la page")
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
-                parameter["description"] = (
-                    f"Nombre de lignes par page (50 par défaut, {self.max_page_size} au plus) / "
-                    f"Rows per page (default 50, at most {self.max_page_size})"
-                )
+                parameter["description"] = _(
+                    "Nombre de lignes par page (%(default)s par défaut, %(max)s au plus)"
+                ) % {"default": self.page_size, "max": self.max_page_size}
         return parameters
 
 

@@ -1,18 +1,20 @@
 """The partnership document (export command, list page export, JSON API) and the API's resources.
 
-Every field is described in French and English (FIELD_DESCRIPTIONS): the OpenAPI schema shows it.
+Fields are described by their model field's help_text (or their own, for computed fields): the
+OpenAPI schema shows them in the caller's language.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from .exports import without_coordinates
-from .models import (
+from .. import privacy
+from ..models import (
     Action,
     Budget,
+    BudgetKind,
     Collectivity,
     Contact,
     Country,
@@ -20,103 +22,53 @@ from .models import (
     MalianRegion,
     Partnership,
     PartnershipMember,
+    first_slug,
 )
 
-# "Français / English", by "Model.field" when a name means different things, else by field.
-FIELD_DESCRIPTIONS = {
-    "id": "Identifiant numérique / Numeric identifier",
-    "slug": "Identifiant lisible, stable (slug) / Readable, stable identifier (slug)",
-    "title": "Titre du partenariat / Partnership title",
-    "status": "Statut : fiche renseignée, partenariat connu non renseigné, autre type / "
-    "Status: documented, listed without a fiche, other kind",
-    "updated_on": "Date de mise à jour de la fiche / Date the fiche was last updated",
-    "source": "Document source, ligne et page / Source document, line and page",
-    "french_partners": "Collectivités partenaires françaises / French partner authorities",
-    "malian_partners": "Collectivités partenaires maliennes / Malian partner authorities",
-    "contacts_start": "Début des contacts, tel qu'imprimé / Start of contacts, as printed",
-    "contacts_start_year": "Année du début des contacts / Year contacts began",
-    "formalisation": "Formalisation, telle qu'imprimée / Formalisation, as printed",
-    "formalisation_year": "Année de formalisation / Year of formalisation",
-    "formalisation_kind": "Type de document de formalisation / Kind of formalising document",
-    "budget_cd_per_year": "Budget annuel de coopération décentralisée, tel qu'imprimé / "
-    "Annual decentralised-cooperation budget, as printed",
-    "budget_ri_per_year": "Budget annuel de relations internationales, tel qu'imprimé / "
-    "Annual international-relations budget, as printed",
-    "budgets": "Montants lus dans la fiche / Amounts read from the fiche",
-    "technical_partners": "Partenaires techniques / Technical partners",
-    "financial_partners": "Partenaires financiers / Financial partners",
-    "motivations_french": "Motivations de la partie française / Motivations of the French side",
-    "motivations_malian": "Motivations de la partie malienne / Motivations of the Malian side",
-    "presentation": "Présentation / Presentation",
-    "actions": "Lignes du tableau des actions / Rows of the actions table",
-    "actions_as_printed": "Tableau des actions, tel qu'imprimé / Actions table, as printed",
-    "perspectives": "Perspectives / Outlook",
-    "documents": "Documents de capitalisation / Documents produced",
-    "domains": "Domaines d'intervention / Fields of action",
-    "contacts": "Contacts (utilisateurs connectés seulement) / Contacts (signed-in users only)",
-    "name": "Nom / Name",
-    "name_as_printed": "Nom tel qu'imprimé / Name as printed",
-    "Collectivity.kind": "Type de collectivité / Kind of local authority",
-    "country": "Pays : FR (France) ou ML (Mali) / Country: FR (France) or ML (Mali)",
-    "population": "Population / Population",
-    "population_as_printed": "Population telle qu'imprimée / Population as printed",
-    "location_as_printed": "Localisation telle qu'imprimée / Location as printed",
-    "department": "Département (France) / French département",
-    "department_code": "Code du département / Département code",
-    "french_region": "Région française / French region",
-    "region": "Région : malienne ou française / Region: Malian or French",
-    "malian_region": "Région malienne (identifiant) / Malian region (slug)",
-    "cercle": "Cercle (Mali) / Cercle (Mali)",
-    "website": "Site web / Web site",
-    "latitude": "Latitude (WGS 84) / Latitude (WGS 84)",
-    "longitude": "Longitude (WGS 84) / Longitude (WGS 84)",
-    "aliases": "Autres graphies rencontrées / Other spellings found",
-    "partnerships": "Partenariats (identifiants) / Partnerships (slugs)",
-    "Budget.kind": "Nature du montant / Kind of amount",
-    "amount": "Montant dans sa devise / Amount in its currency",
-    "currency": "Devise : EUR, FRF ou XOF / Currency: EUR, FRF or XOF",
-    "amount_eur": "Montant en euros (parités fixes) / Amount in euros (fixed parities)",
-    "year": "Année / Year",
-    "as_printed": "Tel qu'imprimé / As printed",
-    "domain": "Domaine / Field of action",
-    "domain_as_printed": "Domaine tel qu'imprimé / Field of action as printed",
-    "description": "Actions réalisées / Actions carried out",
-    "period_as_printed": "Période telle qu'imprimée / Period as printed",
-    "start_year": "Année de début / Start year",
-    "end_year": "Année de fin / End year",
-    "budget_as_printed": "Budget tel qu'imprimé / Budget as printed",
-    "side": "Côté : FR ou ML / Side: FR or ML",
-    "role": "Rôle du contact / Contact's role",
-    "function": "Fonction / Position held",
-    "address": "Adresse / Address",
-    "phone": "Téléphone / Phone",
-    "fax": "Fax / Fax",
-    "email": "Courriel / E-mail",
-    "partnership": "Partenariat (identifiant) / Partnership (slug)",
-    "position": "Ordre / Order",
-    "source_line": "Ligne du document source / Line of the source document",
-    "number": "Numéro de la région / Region number",
-    "capital": "Chef-lieu / Capital",
-    "partnership_count": "Nombre de partenariats / Number of partnerships",
-    "collectivity_count": "Nombre de collectivités / Number of local authorities",
-    "action_count": "Nombre de lignes d'actions / Number of action rows",
-    "name_en": "Nom en anglais / English name",
-    "subthemes": "Sous-thèmes / Sub-themes",
-}
 
+class DocumentSerializer(serializers.ModelSerializer):
+    """The base of every serializer of the API (both apps): the personal-data policy.
 
-class DescribedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose fields carry their FIELD_DESCRIPTIONS (no change to the output)."""
+    Readers who may not see personal data (partnerships/privacy.py) get no ``personal_fields``
+    (named in Meta), a field's ``public_versions`` (Meta: {field: its version without personal
+    data}) in its place, and every text of the other fields through the masker: e-mails, phones
+    and the names of known people are replaced by a notice. Nested serializers apply it to their
+    own fields; the masker is chosen once per response (kept in the shared context).
+    """
 
     def get_fields(self):
         fields = super().get_fields()
-        model = self.Meta.model.__name__
-        for name, field in fields.items():
-            if not field.help_text:
-                field.help_text = FIELD_DESCRIPTIONS.get(f"{model}.{name}") or (
-                    FIELD_DESCRIPTIONS.get(name)
-                )
+        # Personal fields are not even read for readers who may not see them (no query spent on
+        # them); the schema, generated with a fake view, still documents them.
+        view = self.context.get("view")
+        if self.masker() is not privacy.SHOW_EVERYTHING and not getattr(
+            view, "swagger_fake_view", False
+        ):
+            for name in getattr(self.Meta, "personal_fields", ()):
+                fields.pop(name, None)
         return fields
+
+    def masker(self):
+        context = self.context
+        if "masker" not in context:
+            request = context.get("request")
+            # No request (a command, a test): the safe side, unless the caller says otherwise.
+            context["masker"] = privacy.masker_for(getattr(request, "user", None))
+        return context["masker"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        masker = self.masker()
+        if masker is privacy.SHOW_EVERYTHING:
+            return data
+        for name, public in getattr(self.Meta, "public_versions", {}).items():
+            data[name] = data[public]
+        fields = self.fields
+        for key, value in data.items():
+            # Nested documents are masked by their own serializer.
+            if not isinstance(fields.get(key), serializers.BaseSerializer):
+                data[key] = masker.data(value, key)
+        return data
 
 
 class EmptyAsNullMixin:
@@ -148,15 +100,15 @@ class EmptyAsNullMixin:
         return {key: (None if value == "" else value) for key, value in data.items()}
 
 
-class DomainRefSerializer(DescribedModelSerializer):
+class DomainRefSerializer(DocumentSerializer):
     class Meta:
         model = Domain
         fields = ["slug", "name"]
 
 
-class CollectivityRefSerializer(EmptyAsNullMixin, DescribedModelSerializer):
+class CollectivityRefSerializer(EmptyAsNullMixin, DocumentSerializer):
     region = serializers.SerializerMethodField(
-        help_text="Région : nom canonique de la région malienne, ou région française. / Region."
+        help_text=gettext_lazy("Région : nom de la région malienne, ou région française")
     )
 
     class Meta:
@@ -180,18 +132,18 @@ class CollectivityRefSerializer(EmptyAsNullMixin, DescribedModelSerializer):
         return obj.french_region or None
 
 
-class BudgetSerializer(EmptyAsNullMixin, DescribedModelSerializer):
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
-    amount_eur = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
-
+class BudgetSerializer(EmptyAsNullMixin, DocumentSerializer):
+    # Decimals are JSON numbers (COERCE_DECIMAL_TO_STRING is off in settings).
     class Meta:
         model = Budget
         fields = ["kind", "amount", "currency", "amount_eur", "year", "as_printed"]
 
 
-class ActionSerializer(EmptyAsNullMixin, DescribedModelSerializer):
-    domain = DomainRefSerializer(allow_null=True)
-    amount_eur = serializers.SerializerMethodField()
+class ActionSerializer(EmptyAsNullMixin, DocumentSerializer):
+    domain = DomainRefSerializer(allow_null=True, help_text=gettext_lazy("Domaine"))
+    amount_eur = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Budget de l'action en euros (total imprimé, sinon somme)")
+    )
 
     class Meta:
         model = Action
@@ -211,29 +163,54 @@ class ActionSerializer(EmptyAsNullMixin, DescribedModelSerializer):
         budgets = list(obj.budgets.all())
         if not budgets:
             return None
-        totals = [b.amount_eur for b in budgets if b.kind == "total"]
+        totals = [b.amount_eur for b in budgets if b.kind == BudgetKind.TOTAL]
         return float(sum(totals) if totals else sum(b.amount_eur for b in budgets))
 
 
-class ContactSerializer(EmptyAsNullMixin, DescribedModelSerializer):
+class ContactSerializer(EmptyAsNullMixin, DocumentSerializer):
     class Meta:
         model = Contact
         fields = ["side", "role", "name", "function", "address", "phone", "fax", "email", "website"]
 
 
-class PartnershipDocumentSerializer(EmptyAsNullMixin, DescribedModelSerializer):
-    source = serializers.SerializerMethodField()
-    french_partners = CollectivityRefSerializer(many=True, read_only=True)
-    malian_partners = CollectivityRefSerializer(many=True, read_only=True)
+class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
+    """The partnership document; its contacts only for readers who may see personal data."""
+
+    source = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Document source, ligne et page")
+    )
+    french_partners = CollectivityRefSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Collectivités partenaires françaises")
+    )
+    malian_partners = CollectivityRefSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Collectivités partenaires maliennes")
+    )
     budget_cd_per_year = serializers.CharField(
-        source="budget_cd_as_printed", allow_blank=True, required=False
+        source="budget_cd_as_printed",
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Budget annuel de coopération décentralisée, tel qu'imprimé"),
     )
     budget_ri_per_year = serializers.CharField(
-        source="budget_ri_as_printed", allow_blank=True, required=False
+        source="budget_ri_as_printed",
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Budget annuel de relations internationales, tel qu'imprimé"),
     )
-    budgets = BudgetSerializer(many=True, read_only=True)
-    actions = ActionSerializer(many=True, read_only=True)
-    domains = DomainRefSerializer(many=True, read_only=True)
+    budgets = BudgetSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Montants lus dans la fiche")
+    )
+    actions = ActionSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Lignes du tableau des actions")
+    )
+    domains = DomainRefSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Domaines d'intervention")
+    )
+    contacts = ContactSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Contacts (utilisateurs connectés seulement)"),
+    )
 
     class Meta:
         model = Partnership
@@ -264,7 +241,9 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DescribedModelSerializer):
             "perspectives",
             "documents",
             "domains",
+            "contacts",
         ]
+        personal_fields = ["contacts"]
 
     def get_source(self, obj) -> dict:
         return {
@@ -274,29 +253,8 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DescribedModelSerializer):
         }
 
 
-class PartnershipWithContactsSerializer(PartnershipDocumentSerializer):
-    """The same document with the contacts: only for signed-in staff and the export option."""
-
-    contacts = ContactSerializer(many=True, read_only=True)
-
-    class Meta(PartnershipDocumentSerializer.Meta):
-        fields = [*PartnershipDocumentSerializer.Meta.fields, "contacts"]
-
-
 # The API's resources. Reads of the partnership are the document above; writes take flat fields
 # and answer with the document.
-
-
-class HiddenCoordinatesMixin:
-    """For anonymous callers: free texts sometimes print a person's phone or e-mail."""
-
-    def to_representation(self, instance):
-        return without_coordinates(super().to_representation(instance))
-
-
-class PartnershipPublicSerializer(HiddenCoordinatesMixin, PartnershipDocumentSerializer):
-    class Meta(PartnershipDocumentSerializer.Meta):
-        pass
 
 
 class ModelConstraintsMixin:
@@ -306,6 +264,8 @@ class ModelConstraintsMixin:
         attrs = super().validate(attrs)
         model = self.Meta.model
         instance = model()
+        # The row itself, when changed, must not count as its own duplicate.
+        instance.pk = getattr(self.instance, "pk", None)
         for field in model._meta.concrete_fields:
             if field.name in attrs:
                 setattr(instance, field.name, attrs[field.name])
@@ -318,27 +278,39 @@ class ModelConstraintsMixin:
         return attrs
 
 
-class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, DescribedModelSerializer):
+class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, DocumentSerializer):
     """What staff send to create or change a partnership; partners and domains by their slug."""
 
-    slug = serializers.SlugField(max_length=150, required=False)
+    slug = serializers.SlugField(
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Identifiant lisible, stable (slug) ; tiré du titre par défaut"),
+    )
     budget_cd_per_year = serializers.CharField(
-        source="budget_cd_as_printed", allow_blank=True, required=False
+        source="budget_cd_as_printed",
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Budget annuel de coopération décentralisée, tel qu'imprimé"),
     )
     budget_ri_per_year = serializers.CharField(
-        source="budget_ri_as_printed", allow_blank=True, required=False
+        source="budget_ri_as_printed",
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Budget annuel de relations internationales, tel qu'imprimé"),
     )
     french_partners = serializers.SlugRelatedField(
         many=True,
         required=False,
         slug_field="slug",
         queryset=Collectivity.objects.filter(country=Country.FRANCE),
+        help_text=gettext_lazy("Collectivités partenaires françaises (identifiants, dans l'ordre)"),
     )
     malian_partners = serializers.SlugRelatedField(
         many=True,
         required=False,
         slug_field="slug",
         queryset=Collectivity.objects.filter(country=Country.MALI),
+        help_text=gettext_lazy("Collectivités partenaires maliennes (identifiants, dans l'ordre)"),
     )
     domains = serializers.SlugRelatedField(
         many=True, required=False, slug_field="slug", queryset=Domain.objects.all()
@@ -373,7 +345,9 @@ class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Descri
 
     def validate(self, attrs):
         if not attrs.get("slug") and self.instance is None:
-            attrs["slug"] = slugify(attrs.get("title", ""))[:150]
+            # Derived from the title but never numbered: a script that sends the same fiche
+            # twice gets a 400 naming the slug, not a duplicate partnership.
+            attrs["slug"] = first_slug(Partnership, attrs.get("title", ""))
         slug = attrs.get("slug")
         if (
             slug
@@ -430,15 +404,19 @@ class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Descri
             )
 
     def to_representation(self, instance):
-        instance = Partnership.objects.with_document_relations(contacts=True).get(pk=instance.pk)
-        return PartnershipWithContactsSerializer(instance, context=self.context).data
+        instance = Partnership.objects.for_document(contacts=True).get(pk=instance.pk)
+        return PartnershipDocumentSerializer(instance, context=self.context).data
 
 
-class CollectivitySerializer(ModelConstraintsMixin, EmptyAsNullMixin, DescribedModelSerializer):
+class CollectivitySerializer(ModelConstraintsMixin, EmptyAsNullMixin, DocumentSerializer):
     malian_region = serializers.SlugRelatedField(
         slug_field="slug", queryset=MalianRegion.objects.all(), allow_null=True, required=False
     )
-    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        help_text=gettext_lazy("Autres graphies rencontrées"),
+    )
     partnerships = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
 
     class Meta:
@@ -466,15 +444,9 @@ class CollectivitySerializer(ModelConstraintsMixin, EmptyAsNullMixin, DescribedM
             "partnerships",
         ]
         read_only_fields = ["source_line"]
-        extra_kwargs = {
-            "latitude": {"coerce_to_string": False},
-            "longitude": {"coerce_to_string": False},
-        }
 
 
-class MalianRegionSerializer(DescribedModelSerializer):
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, coerce_to_string=False)
+class MalianRegionSerializer(DocumentSerializer):
     partnership_count = serializers.IntegerField(read_only=True)
     collectivity_count = serializers.IntegerField(read_only=True)
 
@@ -492,8 +464,10 @@ class MalianRegionSerializer(DescribedModelSerializer):
         ]
 
 
-class DomainSerializer(EmptyAsNullMixin, DescribedModelSerializer):
-    subthemes = serializers.StringRelatedField(many=True, read_only=True)
+class DomainSerializer(EmptyAsNullMixin, DocumentSerializer):
+    subthemes = serializers.StringRelatedField(
+        many=True, read_only=True, help_text=gettext_lazy("Sous-thèmes")
+    )
     partnership_count = serializers.IntegerField(read_only=True)
     action_count = serializers.IntegerField(read_only=True)
 
@@ -510,7 +484,7 @@ class DomainSerializer(EmptyAsNullMixin, DescribedModelSerializer):
         ]
 
 
-class ActionResourceSerializer(ModelConstraintsMixin, EmptyAsNullMixin, DescribedModelSerializer):
+class ActionResourceSerializer(ModelConstraintsMixin, EmptyAsNullMixin, DocumentSerializer):
     """One row of a fiche's actions table, with its partnership and domain by their slug."""
 
     partnership = serializers.SlugRelatedField(
@@ -519,9 +493,18 @@ class ActionResourceSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Describe
     domain = serializers.SlugRelatedField(
         slug_field="slug", queryset=Domain.objects.all(), allow_null=True, required=False
     )
-    position = serializers.IntegerField(min_value=1, max_value=32767, required=False)
-    budgets = BudgetSerializer(many=True, read_only=True)
-    amount_eur = serializers.SerializerMethodField()
+    position = serializers.IntegerField(
+        min_value=1,
+        max_value=32767,
+        required=False,
+        help_text=gettext_lazy("Ordre dans le tableau (à la fin par défaut)"),
+    )
+    budgets = BudgetSerializer(
+        many=True, read_only=True, help_text=gettext_lazy("Montants lus dans la ligne")
+    )
+    amount_eur = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Budget de l'action en euros (total imprimé, sinon somme)")
+    )
 
     class Meta:
         model = Action
@@ -560,8 +543,3 @@ class ActionResourceSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Describe
                 {"position": [_("Ce partenariat a déjà une action à cette position.")]}
             )
         return super().validate(attrs)
-
-
-class ActionPublicSerializer(HiddenCoordinatesMixin, ActionResourceSerializer):
-    class Meta(ActionResourceSerializer.Meta):
-        pass

@@ -1,0 +1,1 @@
+"""The JSON API of the directory (partnerships, collectivities, regions, domains, actions)."""

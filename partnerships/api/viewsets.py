@@ -1,0 +1,392 @@
+"""The JSON API, version 1: read-only for everyone, writes for staff (api/permissions.py).
+
+Lists use the FilterSets of partnerships/filters.py (the partnership list page's one for
+partnerships), are paginated (api/rendering.py) and come as JSON or CSV. Each list has an
+unpaginated `export/` twin for bulk downloads, and `/api/v1/export/` gives everything as one JSON
+file. What a caller sees of people is decided by partnerships/privacy.py, through the
+serializers; every write goes through partnerships/locking.py.
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch, ProtectedError
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import locking, privacy
+from ..filters import (
+    ActionFilter,
+    CollectivityFilter,
+    PartnershipFilter,
+    parameter_errors,
+    refuse_nul_characters,
+)
+from ..models import Action, Collectivity, Domain, MalianRegion, Partnership
+from .rendering import CSVRenderer
+from .serializers import (
+    ActionResourceSerializer,
+    CollectivitySerializer,
+    DomainSerializer,
+    MalianRegionSerializer,
+    PartnershipDocumentSerializer,
+    PartnershipWriteSerializer,
+)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """The FilterSet of the view; a 400 naming each bad parameter and the values it accepts."""
+
+    def filter_queryset(self, request, queryset, view):
+        errors = refuse_nul_characters(request.query_params)
+        if errors:
+            raise ValidationError(errors)
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(parameter_errors(filterset))
+        return filterset.qs
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "stale_version"
+
+
+class VersionedWritesMixin:
+    """No lost update: a read gives the version (ETag); a write may send it back (If-Match, or
+    "version" in the body) and is refused with 412 when the row changed since.
+
+    ``locked_row()`` names the row whose version guards a write: the resource itself, or for a
+    fiche's child row (an action) its partnership, whose version every change to a child bumps.
+    """
+
+    def version_of(self, instance) -> int:
+        return self.locked_row(instance)[1].version
+
+    def locked_row(self, instance):
+        """(model, row) whose version guards writes to ``instance``."""
+        return type(instance), instance
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = locking.etag(self.version_of(instance))
+        return response
+
+    def expected_version(self):
+        header = self.request.headers.get("If-Match")
+        data = self.request.data if isinstance(self.request.data, dict) else {}
+        raw = header if header not in (None, "*") else data.get("version")
+        try:
+            return locking.parse_version(raw)
+        except ValueError:
+            raise ValidationError(
+                {"version": [_("La version doit être un nombre entier.")]}
+            ) from None
+
+    def guarded(self, instance, write):
+        """Run ``write()`` in one transaction with the guarding row locked and checked."""
+        expected = self.expected_version()
+        model, row = self.locked_row(instance)
+        with transaction.atomic():
+            try:
+                current = locking.lock(model, row.pk, expected)
+            except locking.StaleVersion as error:
+                raise PreconditionFailed(str(error)) from error
+            result = write(current)
+            if model is not type(instance):
+                locking.touch(model, row.pk)
+        return result
+
+    def perform_update(self, serializer):
+        def write(current):
+            if type(current) is type(serializer.instance):
+                serializer.instance.version = current.version
+            self._written = serializer.save()
+
+        self.guarded(serializer.instance, write)
+
+    def perform_destroy(self, instance):
+        def write(_current):
+            try:
+                instance.delete()
+            except ProtectedError as error:
+                raise Conflict(
+                    _("Suppression impossible : d'autres données y renvoient (%(count)s).")
+                    % {"count": len(error.protected_objects)}
+                ) from error
+
+        self.guarded(instance, write)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A write answers with the new version, as a read does.
+        written = getattr(self, "_written", None)
+        if written is not None and response.status_code in (200, 201):
+            model, row = self.locked_row(written)
+            version = model.objects.filter(pk=row.pk).values_list("version", flat=True).first()
+            if version is not None:
+                response["ETag"] = locking.etag(version)
+        return response
+
+    def perform_create(self, serializer):
+        self._written = serializer.save()
+
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="Format de la réponse (ou en-tête Accept: text/csv) / "
+    "Response format (or an Accept: text/csv header)",
+)
+
+
+class ApiViewSetMixin:
+    filter_backends = [FilterBackend]
+    # Any path segment reaches the view, so that an unknown one is the API's JSON 404 (DRF turns
+    # a malformed id into a 404 too), never the site's HTML page.
+    lookup_value_regex = "[^/]+"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error stays JSON even when CSV was asked for: its message is what the caller needs.
+        if getattr(response, "exception", False) and isinstance(
+            getattr(request, "accepted_renderer", None), CSVRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def export_rows(self, request):
+        """Every row of the (filtered) list, unpaginated, as a file to download."""
+        queryset = self.filter_queryset(self.get_queryset())
+        response = Response(self.get_serializer(queryset, many=True).data)
+        extension = request.accepted_renderer.format
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.{extension}"'
+        return response
+
+
+def export_action(serializer, description):
+    """The `export/` route of a list viewset: its filters, no pagination, a file to download."""
+
+    def export(self, request, *args, **kwargs):
+        return self.export_rows(request)
+
+    export = action(detail=False, methods=["get"], url_path="export", pagination_class=None)(export)
+    return extend_schema(
+        summary=description, parameters=[FORMAT_PARAMETER], responses=serializer(many=True)
+    )(export)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Partenariats (filtrables) / Partnerships (filterable)",
+        parameters=[FORMAT_PARAMETER],
+        responses=PartnershipDocumentSerializer,
+    ),
+    retrieve=extend_schema(
+        summary="Un partenariat / One partnership", responses=PartnershipDocumentSerializer
+    ),
+    create=extend_schema(
+        summary="Créer un partenariat (personnel) / Create a partnership (staff)",
+        responses={201: PartnershipDocumentSerializer},
+    ),
+    update=extend_schema(
+        summary="Modifier un partenariat (personnel) / Change a partnership (staff)",
+        responses={200: PartnershipDocumentSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Modifier en partie un partenariat (personnel) / Change part of a partnership",
+        responses={200: PartnershipDocumentSerializer},
+    ),
+    destroy=extend_schema(summary="Supprimer un partenariat (personnel) / Delete (staff)"),
+)
+class PartnershipViewSet(VersionedWritesMixin, ApiViewSetMixin, viewsets.ModelViewSet):
+    """The partnership document; contacts only for readers who may see personal data."""
+
+    lookup_field = "slug"
+    filterset_class = PartnershipFilter
+    queryset = Partnership.objects.all()
+
+    def get_queryset(self):
+        return Partnership.objects.for_document(
+            contacts=privacy.may_see_personal_data(self.request.user)
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return PartnershipWriteSerializer
+        return PartnershipDocumentSerializer
+
+    export = export_action(
+        PartnershipDocumentSerializer,
+        "Tous les partenariats filtrés, en un fichier / Every filtered partnership, as one file",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Collectivités / Local authorities", parameters=[FORMAT_PARAMETER]),
+    retrieve=extend_schema(summary="Une collectivité / One local authority"),
+    create=extend_schema(summary="Créer une collectivité (personnel) / Create one (staff)"),
+    update=extend_schema(summary="Modifier une collectivité (personnel) / Change one (staff)"),
+    partial_update=extend_schema(
+        summary="Modifier en partie une collectivité (personnel) / Change part of one (staff)"
+    ),
+    destroy=extend_schema(
+        summary="Supprimer une collectivité (personnel) / Delete a local authority (staff)",
+        responses={
+            204: None,
+            409: OpenApiResponse(description="Encore partenaire / Still a partner"),
+        },
+    ),
+)
+class CollectivityViewSet(VersionedWritesMixin, ApiViewSetMixin, viewsets.ModelViewSet):
+    lookup_field = "slug"
+    filterset_class = CollectivityFilter
+    serializer_class = CollectivitySerializer
+    queryset = Collectivity.objects.select_related("malian_region").prefetch_related(
+        Prefetch("partnerships", queryset=Partnership.objects.only("id", "slug"))
+    )
+
+    export = export_action(
+        CollectivitySerializer,
+        "Toutes les collectivités filtrées, en un fichier / Every filtered authority, as one file",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Régions maliennes et leurs nombres / Malian regions with their counts",
+        parameters=[FORMAT_PARAMETER],
+    ),
+    retrieve=extend_schema(summary="Une région malienne / One Malian region"),
+)
+class RegionViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = MalianRegionSerializer
+    queryset = (
+        MalianRegion.objects.with_partnership_count().with_collectivity_count().order_by("number")
+    )
+
+    export = export_action(
+        MalianRegionSerializer, "Toutes les régions, en un fichier / Every region, as one file"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Domaines, sous-thèmes et nombres / Fields of action, sub-themes and counts",
+        parameters=[FORMAT_PARAMETER],
+    ),
+    retrieve=extend_schema(summary="Un domaine / One field of action"),
+)
+class DomainViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    serializer_class = DomainSerializer
+    queryset = (
+        Domain.objects.with_partnership_count()
+        .with_action_count()
+        .prefetch_related("subthemes")
+        .order_by("position")
+    )
+
+    export = export_action(
+        DomainSerializer, "Tous les domaines, en un fichier / Every field of action, as one file"
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Lignes des tableaux d'actions / Rows of the actions tables",
+        parameters=[FORMAT_PARAMETER],
+    ),
+    retrieve=extend_schema(summary="Une ligne d'actions / One action row"),
+    create=extend_schema(summary="Créer une ligne d'actions (personnel) / Create one (staff)"),
+    update=extend_schema(summary="Modifier une ligne d'actions (personnel) / Change one (staff)"),
+    partial_update=extend_schema(
+        summary="Modifier en partie une ligne d'actions (personnel) / Change part of one (staff)"
+    ),
+    destroy=extend_schema(summary="Supprimer une ligne d'actions (personnel) / Delete (staff)"),
+)
+class ActionViewSet(VersionedWritesMixin, ApiViewSetMixin, viewsets.ModelViewSet):
+    """A row of a fiche's actions table; its version is its fiche's (If-Match guards both)."""
+
+    filterset_class = ActionFilter
+    serializer_class = ActionResourceSerializer
+    # Ordered by partnership slug (not the model's default, by the partnership's title): one
+    # stable order without a join on every page.
+    queryset = Action.objects.for_list().order_by("partnership__slug", "position")
+
+    def locked_row(self, instance):
+        return Partnership, instance.partnership
+
+    def perform_create(self, serializer):
+        partnership = serializer.validated_data["partnership"]
+
+        def write(_current):
+            self._written = serializer.save()
+
+        # A new row changes its fiche: a fiche form opened before it must not save over it.
+        self.guarded(Action(partnership=partnership), write)
+
+    export = export_action(
+        ActionResourceSerializer,
+        "Toutes les actions filtrées, en un fichier / Every filtered action row, as one file",
+    )
+
+
+class ExportView(APIView):
+    """Everything public as one JSON file (no contacts): for tools that mirror the directory."""
+
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        summary="Tout le répertoire en un fichier JSON / The whole directory as one JSON file",
+        responses=inline_serializer(
+            "Export",
+            {
+                "partnerships": PartnershipDocumentSerializer(many=True),
+                "collectivities": CollectivitySerializer(many=True),
+                "regions": MalianRegionSerializer(many=True),
+                "domains": DomainSerializer(many=True),
+                "actions": ActionResourceSerializer(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        # The public file, whoever asks: a mirror must not hold personal data by accident.
+        context = {"request": request, "masker": privacy.current_masker()}
+
+        def rows(viewset, serializer):
+            return serializer(viewset.queryset.all(), many=True, context=context).data
+
+        data = {
+            "partnerships": PartnershipDocumentSerializer(
+                Partnership.objects.for_document(), many=True, context=context
+            ).data,
+            "collectivities": rows(CollectivityViewSet, CollectivitySerializer),
+            "regions": rows(RegionViewSet, MalianRegionSerializer),
+            "domains": rows(DomainViewSet, DomainSerializer),
+            "actions": rows(ActionViewSet, ActionResourceSerializer),
+        }
+        response = Response(data)
+        response["Content-Disposition"] = 'attachment; filename="repertoire.json"'
+        return response

@@ -1,0 +1,1 @@
+"""The staff area: editing fiches and collectivities, history and revert, review queue."""
