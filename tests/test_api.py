@@ -447,6 +447,7 @@ def test_staff_create_change_and_delete_a_partnership_and_the_history_records_th
         f"{API}partnerships/evreux-segou/",
         {"title": "Évreux / Ségou (commune)", "malian_partners": []},
         format="json",
+        headers={"If-Match": etag(staff, f"{API}partnerships/evreux-segou/")},
     )
     assert response.status_code == 200, response.content
     assert response.json()["malian_partners"] == []
@@ -455,7 +456,8 @@ def test_staff_create_change_and_delete_a_partnership_and_the_history_records_th
     assert changed.history_user == staff.user
     assert PartnershipMember.history.filter(history_type="-", history_user=staff.user).exists()
 
-    assert staff.delete(f"{API}partnerships/evreux-segou/").status_code == 204
+    url = f"{API}partnerships/evreux-segou/"
+    assert staff.delete(url, headers={"If-Match": etag(staff, url)}).status_code == 204
     assert not Partnership.objects.filter(slug="evreux-segou").exists()
     assert Partnership.history.filter(slug="evreux-segou", history_type="-").get().history_user
 
@@ -484,6 +486,11 @@ def test_invalid_writes_are_400_with_field_messages(staff, payload, field):
         assert "french_partners" in errors  # a Malian collectivity is not a French partner
 
 
+def etag(client, url):
+    """The version a writer read (If-Match sends it back)."""
+    return client.get(url)["ETag"]
+
+
 def test_staff_write_collectivities_and_actions(staff):
     response = staff.post(
         f"{API}collectivities/",
@@ -498,8 +505,9 @@ def test_staff_write_collectivities_and_actions(staff):
     )
     assert bad.status_code == 400 and "non_field_errors" in bad.json()
     # A collectivity still partner of a partnership cannot go: 409, never a 500.
-    assert staff.delete(f"{API}collectivities/acheres/").status_code == 409
-    assert staff.delete(f"{API}collectivities/segou-test/").status_code == 204
+    for slug, expected in (("acheres", 409), ("segou-test", 204)):
+        url = f"{API}collectivities/{slug}/"
+        assert staff.delete(url, headers={"If-Match": etag(staff, url)}).status_code == expected
 
     partnership = PartnershipFactory()
     response = staff.post(
@@ -510,9 +518,14 @@ def test_staff_write_collectivities_and_actions(staff):
     assert response.status_code == 201, response.content
     action = Action.objects.get(pk=response.json()["id"])
     assert action.position == 1 and action.history.get().history_user == staff.user
-    backwards = staff.patch(f"{API}actions/{action.pk}/", {"end_year": 1990}, format="json")
+    url = f"{API}actions/{action.pk}/"
+    version = {"If-Match": etag(staff, url)}
+    assert version["If-Match"] == f'"{partnership.version + 1}"'  # the fiche's, bumped
+    backwards = staff.patch(url, {"end_year": 1990}, format="json", headers=version)
     assert backwards.status_code == 400
-    assert staff.delete(f"{API}actions/{action.pk}/").status_code == 204
+    blind = staff.patch(url, {"end_year": 2004}, format="json")
+    assert blind.status_code == 428, blind.content
+    assert staff.delete(url, headers=version).status_code == 204
 
 
 def test_session_authentication_needs_the_csrf_token():
@@ -638,3 +651,20 @@ def test_factories_rows_show_up(api):
 def test_errors_speak_the_callers_language(api):
     response = api.get(f"{API}partnerships/", {"status": "lost"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["status"][-1].startswith("Accepted values: documented")
+
+
+def test_an_action_put_back_as_read_is_accepted(staff):
+    """A PUT of an action that keeps its position is no duplicate of itself (it was a 400)."""
+    action = Action.objects.filter(partnership__slug="alencon-koutiala").order_by("position")[1]
+    url = f"{API}actions/{action.pk}/"
+    read = staff.get(url)
+    body = {k: v for k, v in read.json().items() if v is not None}
+    body["description"] = "Description reprise"
+    response = staff.put(url, body, format="json", headers={"If-Match": read["ETag"]})
+    assert response.status_code == 200, response.content
+    action.refresh_from_db()
+    assert action.description == "Description reprise" and action.position == body["position"]
+    # Taking the position of another row of the fiche is still refused.
+    body["position"] = body["position"] - 1
+    clash = staff.put(url, body, format="json", headers={"If-Match": response["ETag"]})
+    assert clash.status_code == 400 and "position" in clash.json()

@@ -554,6 +554,11 @@ def test_api_update_with_a_stale_version_is_refused(api_editor, path):
             path, {**body, "version": malformed}, content_type="application/json"
         )
         assert bad.status_code == 400 and "version" in bad.json()
+    # No version at all: refused with 428, nothing written.
+    blind = api_editor.patch(path, body, content_type="application/json")
+    assert blind.status_code == 428 and "If-Match" in blind.json()["detail"]
+    assert api_editor.delete(path).status_code == 428
+    assert api_editor.get(path)["ETag"] == f'"{version + 1}"'
 
 
 @pytest.mark.parametrize(

@@ -73,8 +73,8 @@ def schema_hook(result, generator, request, public):
     """drf-spectacular postprocessing: the texts above and the error responses.
 
     Every operation may answer 400 (a bad parameter or field), 404, 429 (throttled anonymous
-    caller, with Retry-After), and a write 401/403/409/412; the schema says so, so that a client
-    (and the schemathesis run of the tests) can rely on it.
+    caller, with Retry-After), and a write 401/403/409/412 (428 without its version); the
+    schema says so, so that a client (and the schemathesis run of the tests) can rely on it.
     """
     parameters = _parameter_texts()
     throttled = _error(
@@ -103,6 +103,8 @@ def schema_hook(result, generator, request, public):
                 responses.setdefault("403", _error(_("Droits insuffisants")))
                 responses.setdefault("409", _error(_("Conflit")))
                 responses.setdefault("412", _error(_("Modifié entre-temps : relisez la ressource")))
+                if method in ("put", "patch", "delete"):
+                    responses.setdefault("428", _error(_("Version requise (If-Match)")))
     properties = _property_texts()
     for component in result.get("components", {}).get("schemas", {}).values():
         for name, prop in component.get("properties", {}).items():

@@ -264,8 +264,10 @@ class ModelConstraintsMixin:
         attrs = super().validate(attrs)
         model = self.Meta.model
         instance = model()
-        # The row itself, when changed, must not count as its own duplicate.
+        # The row itself, when changed, must not count as its own duplicate: Django's
+        # UniqueConstraint.validate() leaves it out only when it is not being added.
         instance.pk = getattr(self.instance, "pk", None)
+        instance._state.adding = self.instance is None
         for field in model._meta.concrete_fields:
             if field.name in attrs:
                 setattr(instance, field.name, attrs[field.name])

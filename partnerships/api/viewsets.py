@@ -70,9 +70,19 @@ class PreconditionFailed(APIException):
     default_code = "stale_version"
 
 
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_code = "version_required"
+    default_detail = _(
+        "Indiquez la version modifiée (en-tête If-Match avec l'ETag lu, ou champ « version ») :"
+        " une modification sans version pourrait écraser celle d'un autre."
+    )
+
+
 class VersionedWritesMixin:
-    """No lost update: a read gives the version (ETag); a write may send it back (If-Match, or
-    "version" in the body) and is refused with 412 when the row changed since.
+    """No lost update: a read gives the version (ETag); a write must send it back (If-Match,
+    or "version" in the body): without it the write is refused with 428, and with 412 when the
+    row changed since. A creation has no version to send (a new action may send its fiche's).
 
     ``locked_row()`` names the row whose version guards a write: the resource itself, or for a
     fiche's child row (an action) its partnership, whose version every change to a child bumps.
@@ -102,15 +112,17 @@ class VersionedWritesMixin:
                 {"version": [_("La version doit être un nombre entier.")]}
             ) from None
 
-    def guarded(self, instance, write):
+    def guarded(self, instance, write, *, required=True):
         """Run ``write()`` in one transaction with the guarding row locked and checked."""
         expected = self.expected_version()
         model, row = self.locked_row(instance)
         with transaction.atomic():
             try:
-                current = locking.lock(model, row.pk, expected)
+                current = locking.lock(model, row.pk, expected, required=required)
             except locking.StaleVersion as error:
                 raise PreconditionFailed(str(error)) from error
+            except locking.VersionRequired as error:
+                raise PreconditionRequired() from error
             result = write(current)
             if model is not type(instance):
                 locking.touch(model, row.pk)
@@ -345,7 +357,7 @@ class ActionViewSet(VersionedWritesMixin, ApiViewSetMixin, viewsets.ModelViewSet
             self._written = serializer.save()
 
         # A new row changes its fiche: a fiche form opened before it must not save over it.
-        self.guarded(Action(partnership=partnership), write)
+        self.guarded(Action(partnership=partnership), write, required=False)
 
     export = export_action(
         ActionResourceSerializer,
