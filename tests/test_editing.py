@@ -382,6 +382,12 @@ def test_bad_version_is_a_400(editor_client):
     data["version"] = "abc"
     response = editor_client.post(edit_url(), data)
     assert response.status_code == 400 and "version" in response.content.decode()
+    # Without its version a save could overwrite another's: refused, nothing written.
+    del data["version"]
+    data["title"] = "Sans version"
+    response = editor_client.post(edit_url(), data)
+    assert response.status_code == 400 and "rechargez la page" in response.content.decode()
+    assert Partnership.objects.get(slug=SLUG).title != "Sans version"
 
 
 # --- history and revert -------------------------------------------------------------------------

@@ -69,12 +69,17 @@ def remember_edit_permission(sender, request, user, **kwargs):
         request.session["can_edit"] = user.has_perm("partnerships.change_partnership")
 
 
-def _posted_version(request):
-    """The version the form was loaded from; a 400 response when it is not a number."""
+def _posted_version(request, required=True):
+    """The version the form was loaded from; a 400 response when it is missing (a form always
+    sends it: a save without it could overwrite someone else's) or not a number."""
     try:
-        return locking.parse_version(request.POST.get("version")), None
+        version = locking.parse_version(request.POST.get("version"))
     except ValueError:
         return None, bad_request(request, {"version": [_("La version doit être un nombre.")]})
+    if version is None and required:
+        message = _("La version de la page manque : rechargez la page puis recommencez.")
+        return None, bad_request(request, {"version": [message]})
+    return version, None
 
 
 @staff_required("partnerships.change_partnership")
@@ -198,7 +203,7 @@ def partnership_edit(request, slug=None):
         partnership = get_object_or_404(Partnership, slug=slug)
     conflict = None
     if request.method == "POST":
-        posted, error = _posted_version(request)
+        posted, error = _posted_version(request, required=partnership.pk is not None)
         if error:
             return error
         form = PartnershipForm(request.POST, instance=partnership)
