@@ -132,3 +132,41 @@ def test_no_contact_detail_reaches_an_anonymous_reader_of_any_fiche(client, warm
                 leaks.append((contact.partnership.slug, value))
     assert leaks == [], leaks
     assert not any(privacy.EMAIL.search(page) for page in pages.values())
+
+
+@pytest.mark.django_db
+def test_no_person_named_by_the_workshops_reaches_an_anonymous_reader(client, warm_masker):
+    """The workshop pages, and the pages of the fiches and collectivities they are linked to,
+    show no participant's or speaker's name to anonymous readers."""
+    from workshops.apps import participant_names
+    from workshops.models import Workshop
+
+    names = [n for n in participant_names() if " " in n.strip()]
+    assert len(names) > 10
+    pages = [f"/ateliers/{w.slug}/" for w in Workshop.objects.all()]
+    pages += [
+        "/partenariats/conseil-general-de-l-allier-cercle-de-niafunke/",
+        "/ateliers/?search=securite",
+    ]
+    leaks = []
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        leaks += [(url, name) for name in names if name in html]
+    assert leaks == []
+
+
+@pytest.mark.django_db
+def test_exports_carry_no_contact_detail(client, warm_masker):
+    contacts = Contact.objects.filter(name__contains=" ")
+    names = {c.name for c in contacts} | {c.email for c in contacts if c.email}
+    for url in (
+        "/partenariats/export.csv",
+        "/partenariats/export.json",
+        "/api/v1/partnerships/export/?format=csv",
+        "/api/v1/export/",
+    ):
+        body = client.get(url).content.decode("utf-8-sig")
+        assert [n for n in names if n in body] == [], url
+        assert not privacy.EMAIL.search(body), url

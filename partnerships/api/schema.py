@@ -105,6 +105,18 @@ def schema_hook(result, generator, request, public):
                 responses.setdefault("412", _error(_("Modifié entre-temps : relisez la ressource")))
                 if method in ("put", "patch", "delete"):
                     responses.setdefault("428", _error(_("Version requise (If-Match)")))
+                    operation.setdefault("parameters", []).append(
+                        {
+                            "in": "header",
+                            "name": "If-Match",
+                            "required": False,
+                            "schema": {"type": "string"},
+                            "description": _(
+                                "La version lue (l'ETag d'un GET) ; ou le champ « version »"
+                                " du corps. Sans l'un ou l'autre : 428."
+                            ),
+                        }
+                    )
     properties = _property_texts()
     for component in result.get("components", {}).get("schemas", {}).values():
         for name, prop in component.get("properties", {}).items():
