@@ -175,11 +175,24 @@ def race(first, second):
     return outcomes
 
 
-def run_races(read, writes, final_value):
-    """RACES races; returns (counts of outcome pairs, lost updates, wrong final values)."""
+def with_version(state, version):
+    """A state read once, at a later version: the form's hidden field, or the ETag."""
+    if isinstance(state, tuple):
+        return tuple(with_version(part, version) for part in state)
+    if isinstance(state, dict):
+        return {**state, "version": str(version)}
+    return f'"{version}"'
+
+
+def run_races(read, writes, final_value, version):
+    """RACES races; returns (counts of outcome pairs, lost updates, wrong final values).
+
+    The page or ETag is read once; each race starts from the row's current version (read from
+    the database), as if both writers had just reloaded: the races are writes, not reads."""
     tally, lost, wrong = Counter(), 0, 0
+    base = read()
     for n in range(RACES):
-        state = read()
+        state = with_version(base, version())
         values = [f"A{n}", f"B{n}"]
         pairs = zip(writes, values, strict=True)
         outcomes = race(*(lambda w=w, v=v, s=state: w(s, v) for w, v in pairs))
@@ -190,6 +203,14 @@ def run_races(read, writes, final_value):
         if len(winners) == 1 and final_value() != winners[0]:
             wrong += 1
     return tally, lost, wrong
+
+
+def fiche_version():
+    return Partnership.objects.get(slug=FICHE).version
+
+
+def angers_version():
+    return Collectivity.objects.get(slug="angers").version
 
 
 def check(tally, lost, wrong):
@@ -214,6 +235,7 @@ def test_fiche_form_against_fiche_form(server):
         lambda: a.read_form(path),
         [write(a), write(b)],
         lambda: Partnership.objects.get(slug=FICHE).perspectives,
+        fiche_version,
     )
     check(*result)
 
@@ -234,6 +256,7 @@ def test_contact_in_the_fiche_form_against_another(server):
         lambda: a.read_form(path),
         [write(a), write(b)],
         lambda: Contact.objects.get(pk=contact.pk).function,
+        fiche_version,
     )
     check(*result)
 
@@ -252,32 +275,35 @@ def test_collectivity_form_against_collectivity_form(server):
         lambda: a.read_form(path),
         [write(a), write(b)],
         lambda: Collectivity.objects.get(slug="angers").department,
+        angers_version,
     )
     check(*result)
 
 
 @pytest.mark.parametrize(
-    ("path", "field", "final"),
+    ("path", "field", "final", "version"),
     [
         (
             f"/api/v1/partnerships/{FICHE}/",
             "perspectives",
             lambda: Partnership.objects.get(slug=FICHE).perspectives,
+            fiche_version,
         ),
         (
             "/api/v1/collectivities/angers/",
             "location_as_printed",
             lambda: Collectivity.objects.get(slug="angers").location_as_printed,
+            angers_version,
         ),
     ],
 )
-def test_api_against_api(server, path, field, final):
+def test_api_against_api(server, path, field, final, version):
     a, b = Writer(server, "editrice"), Writer(server, "editeur")
 
     def write(writer):
         return lambda state, value: writer.patch_api(path, {field: value}, state)
 
-    check(*run_races(lambda: a.read_api(path)[1], [write(a), write(b)], final))
+    check(*run_races(lambda: a.read_api(path)[1], [write(a), write(b)], final, version))
 
 
 def test_action_api_against_action_api(server):
@@ -289,7 +315,7 @@ def test_action_api_against_action_api(server):
         return lambda state, value: writer.patch_api(path, {"description": value}, state)
 
     final = lambda: Action.objects.get(pk=action.pk).description  # noqa: E731
-    check(*run_races(lambda: a.read_api(path)[1], [write(a), write(b)], final))
+    check(*run_races(lambda: a.read_api(path)[1], [write(a), write(b)], final, fiche_version))
 
 
 def test_fiche_form_against_the_api(server):
@@ -307,7 +333,7 @@ def test_fiche_form_against_the_api(server):
         return b.patch_api(api, {"perspectives": value}, state[1])
 
     final = lambda: Partnership.objects.get(slug=FICHE).perspectives  # noqa: E731
-    check(*run_races(read, [by_form, by_api], final))
+    check(*run_races(read, [by_form, by_api], final, fiche_version))
 
 
 def test_action_api_against_the_fiche_form(server):
@@ -330,4 +356,4 @@ def test_action_api_against_the_fiche_form(server):
         return b.patch_api(api, {"description": value}, state[1])
 
     final = lambda: Action.objects.get(pk=action.pk).description  # noqa: E731
-    check(*run_races(read, [by_form, by_api], final))
+    check(*run_races(read, [by_form, by_api], final, fiche_version))
