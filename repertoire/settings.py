@@ -209,6 +209,9 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "home"
+# A save refused for its CSRF token (the editor signed in again in another tab) keeps what was
+# typed and lets the editor sign in and send it again (partnerships/staff/resume.py).
+CSRF_FAILURE_VIEW = "partnerships.staff.resume.csrf_failure"
 if DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:

@@ -3,10 +3,12 @@ revert, optimistic locking, the review queue and the verification campaign."""
 
 import datetime
 import importlib
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from partnerships.models import (
     PartnershipMember,
     ReviewItem,
 )
+from partnerships.staff.history import word_diff
 from tests.factories import ActionFactory, ContactFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -206,8 +209,9 @@ def test_edit_page_query_count_does_not_grow_with_rows(
         editor_client.get(edit_url(small.slug))
     with django_assert_max_num_queries(30) as big_queries:
         editor_client.get(edit_url())
-    # Same queries, whatever the number of partners, actions, budgets and contacts.
-    assert len(big_queries.captured_queries) == len(small_queries.captured_queries) == 16
+    # Same queries, whatever the number of partners, actions, budgets and contacts (the
+    # budgets' choice of action is read once for every row).
+    assert len(big_queries.captured_queries) == len(small_queries.captured_queries) == 17
 
 
 def test_unchanged_save_keeps_the_fiche(editor_client, fiche):
@@ -595,3 +599,253 @@ def test_history_query_count_does_not_grow_with_edits(editor_client, django_asse
 def test_edit_page_links_to_the_partners_edit_pages(editor_client):
     page = editor_client.get(edit_url()).content.decode()
     assert reverse("staff_collectivity_edit", args=["angers"]) in page
+
+
+# --- word-level history diffs -------------------------------------------------------------------
+
+
+def test_word_diff_marks_only_the_changed_words():
+    before, after = word_diff(
+        "Un jumelage scolaire en 2026.\nSuite", "Un jumelage sportif en 2027.\nSuite"
+    )
+    assert before == "Un jumelage <del>scolaire</del> en <del>2026.</del><br>Suite"
+    assert after == "Un jumelage <ins>sportif</ins> en <ins>2027.</ins><br>Suite"
+    # A run of changed words is one mark; spaces and line ends stay outside it.
+    assert word_diff("a b c d", "a x y d") == ("a <del>b c</del> d", "a <ins>x y</ins> d")
+    # Re-wrapping a text is not a change; the texts are escaped.
+    assert word_diff("un  texte\nrevu", "un texte revu") == ("un  texte<br>revu", "un texte revu")
+    assert word_diff("<b>", "<i>") == ("<del>&lt;b&gt;</del>", "<ins>&lt;i&gt;</ins>")
+    assert word_diff("", "nouveau") == ("", "<ins>nouveau</ins>")
+    # With context, a long unchanged run keeps only its ends.
+    text = " ".join(f"mot{i}" for i in range(40))
+    old, new = word_diff(text, text.replace("mot20", "MOT"), context=3)
+    assert old == "… mot17 mot18 mot19 <del>mot20</del> mot21 mot22 mot23 … "
+    assert new == "… mot17 mot18 mot19 <ins>MOT</ins> mot21 mot22 mot23 … "
+    assert "mot5 " not in old and "mot35" not in new
+
+
+def test_history_page_shows_word_level_changes(editor_client, fiche):
+    data = form_data(editor_client.get(edit_url()))
+    assert fiche.perspectives == "Participation au programme Loire Niger"
+    data["perspectives"] = "Participation au programme Loire Mali"
+    data["contacts-0-function"] = "Maire adjoint"
+    editor_client.post(edit_url(), data)
+    page = editor_client.get(reverse("staff_partnership_history", args=[SLUG])).content.decode()
+    assert "Participation au programme Loire <del>Niger</del>" in page
+    assert "Participation au programme Loire <ins>Mali</ins>" in page
+    assert "adjoint</ins>" in page  # a child row's change is marked word by word too
+    # Only the changed field is listed for this edit, not the fiche's other texts.
+    latest_edit = page.split('class="history"')[1].split('class="child-changes"')[0]
+    assert "Perspectives" in latest_edit and "Présentation" not in latest_edit
+
+
+# --- an expired session or a changed CSRF token keeps the input ---------------------------------
+
+
+class HiddenInputs(HTMLParser):
+    """The (name, value) of the hidden inputs of the page's resubmission form."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.inside = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "resume-form" in (attrs.get("class") or ""):
+            self.inside = True
+        elif tag == "form":
+            self.inside = False
+        elif tag == "input" and self.inside and attrs.get("type") == "hidden":
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+
+
+def resubmission(response):
+    parser = HiddenInputs()
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def typed(data):
+    data = dict(data)
+    data["perspectives"] = "Saisie à ne pas perdre"
+    data[f"actions-{rows(data, 'actions') - 1}-description"] = "Action tapée avant l'expiration"
+    return data
+
+
+def test_expired_session_keeps_the_input_and_signs_in_again(client, editor, fiche):
+    client.force_login(editor)
+    data = typed(form_data(client.get(edit_url())))
+    actions = fiche.actions.count()
+    client.logout()  # the session expired while the editor was typing
+    response = client.post(edit_url(), data)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Votre session a expiré" in page and "Angers / Bamako" in page
+    kept = resubmission(response)
+    assert kept["perspectives"] == ["Saisie à ne pas perdre"]
+    assert kept["version"] == [str(fiche.version)]
+    assert kept["domains"] == [str(pk) for pk in data["domains"]]
+    assert 'name="reconnexion-password"' in page
+    # A wrong password: the same page again, the input still there, nothing saved.
+    wrong = client.post(
+        edit_url(), {**kept, "reconnexion-username": "editrice", "reconnexion-password": "faux"}
+    )
+    assert wrong.status_code == 403
+    assert "Identifiant ou mot de passe incorrect." in wrong.content.decode()
+    assert resubmission(wrong)["perspectives"] == ["Saisie à ne pas perdre"]
+    fiche.refresh_from_db()
+    assert fiche.perspectives != "Saisie à ne pas perdre"
+    # Signing in on that page saves everything that was typed.
+    saved = client.post(
+        edit_url(),
+        {**kept, "reconnexion-username": "editrice", "reconnexion-password": PASSWORD},
+        follow=True,
+    )
+    assert saved.redirect_chain[-1][0] == reverse("partnership_detail", args=[SLUG])
+    fiche.refresh_from_db()
+    assert fiche.perspectives == "Saisie à ne pas perdre"
+    assert fiche.actions.count() == actions + 1
+    assert fiche.history.latest("history_date").history_user == editor
+    assert f"Fiche enregistrée (version {fiche.version})." in saved.content.decode()
+
+
+def test_resubmission_after_someone_else_saved_shows_the_conflict(
+    client, editor, fiche, django_user_model
+):
+    client.force_login(editor)
+    data = typed(form_data(client.get(edit_url())))
+    client.logout()
+    kept = resubmission(client.post(edit_url(), data))
+    Partnership.objects.filter(pk=fiche.pk).update(perspectives="Écrit entre-temps")
+    fiche.refresh_from_db()
+    fiche.save()  # a save by someone else: a new version
+    response = client.post(
+        edit_url(), {**kept, "reconnexion-username": "editrice", "reconnexion-password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "modifiée par quelqu&#x27;un d&#x27;autre" in response.content.decode()
+    assert response.context["form"]["perspectives"].value() == "Saisie à ne pas perdre"
+    fiche.refresh_from_db()
+    assert fiche.perspectives == "Écrit entre-temps"
+
+
+def test_expired_session_page_refuses_an_account_without_the_right(client, django_user_model):
+    django_user_model.objects.create_user("lecteur", password=PASSWORD)
+    data = {"version": "1", "perspectives": "x"}
+    url = reverse("staff_collectivity_edit", args=["angers"])
+    response = client.post(
+        url, {**data, "reconnexion-username": "lecteur", "reconnexion-password": PASSWORD}
+    )
+    assert response.status_code == 403
+    assert "n&#x27;a pas le droit" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_csrf_failure_keeps_the_input(editor, fiche):
+    """The editor signed in again in another tab: the page's CSRF token is no longer valid."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.get(edit_url())
+    data = typed(form_data(response))
+    data["csrfmiddlewaretoken"] = "x" * 64
+    client.cookies["csrftoken"] = "y" * 32
+    refused = client.post(edit_url(), data, HTTP_ORIGIN="http://testserver")
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "Votre session a expiré" in page and "Enregistrer mes modifications" in page
+    assert "reconnexion-password" not in page  # still signed in: no need to sign in again
+    kept = resubmission(refused)
+    assert kept["perspectives"] == ["Saisie à ne pas perdre"]
+    assert "x" * 64 not in page  # the stale token is not sent back
+    assert kept["csrfmiddlewaretoken"] != ["x" * 64]
+    kept = {k: v[0] if len(v) == 1 else v for k, v in kept.items()}
+    assert client.post(edit_url(), kept, HTTP_ORIGIN="http://testserver").status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.perspectives == "Saisie à ne pas perdre"
+
+
+def test_csrf_failure_from_another_site_keeps_nothing(editor, fiche):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    data = typed(form_data(client.get(edit_url())))
+    for headers in ({"HTTP_ORIGIN": "http://evil.example"}, {}):
+        refused = client.post(edit_url(), data, **headers)
+        assert refused.status_code == 403
+        page = refused.content.decode()
+        assert "Page expirée" in page and "Saisie à ne pas perdre" not in page
+    # Elsewhere on the site, the same French page.
+    refused = Client(enforce_csrf_checks=True).post(
+        reverse("set_language"), {"language": "en"}, HTTP_ORIGIN="http://testserver"
+    )
+    assert refused.status_code == 403 and "Page expirée" in refused.content.decode()
+
+
+# --- rows, confirmation, budgets and their actions ----------------------------------------------
+
+
+def test_add_row_without_javascript(editor_client, fiche):
+    data = form_data(editor_client.get(edit_url()))
+    data["perspectives"] = "Pas encore enregistré"
+    total = rows(data, "actions")
+    response = editor_client.post(edit_url(), {**data, "add_row": "actions"})
+    assert response.status_code == 200
+    assert response.context["formsets"]["actions"].total_form_count() == total + 1
+    assert f'name="actions-TOTAL_FORMS" value="{total + 1}"' in response.content.decode()
+    assert response.context["form"]["perspectives"].value() == "Pas encore enregistré"
+    fiche.refresh_from_db()
+    assert fiche.perspectives != "Pas encore enregistré"  # nothing saved yet
+    # Two new rows filled in, then saved.
+    data = form_data(response)
+    data[f"actions-{total - 1}-description"] = "Première nouvelle action"
+    data[f"actions-{total}-description"] = "Seconde nouvelle action"
+    assert editor_client.post(edit_url(), data).status_code == 302
+    assert list(fiche.actions.order_by("-position").values_list("description", flat=True)[:2]) == [
+        "Seconde nouvelle action",
+        "Première nouvelle action",
+    ]
+
+
+def test_save_confirmation_names_the_version(editor_client, fiche):
+    data = form_data(editor_client.get(edit_url()))
+    data["perspectives"] = "Confirmé"
+    response = editor_client.post(edit_url(), data, follow=True)
+    fiche.refresh_from_db()
+    page = response.content.decode()
+    assert f"Fiche enregistrée (version {fiche.version})." in page
+    assert f'data-clear-draft="fiche:{fiche.pk}"' in page  # the browser's draft is cleared
+    assert "Fiche enregistrée" not in editor_client.get(edit_url()).content.decode()
+    url = reverse("staff_collectivity_edit", args=["angers"])
+    data = form_data(editor_client.get(url))
+    data["population"] = "150001"
+    page = editor_client.post(url, data, follow=True).content.decode()
+    version = Collectivity.objects.get(slug="angers").version
+    assert f"Collectivité enregistrée (version {version})." in page
+
+
+def test_budget_is_linked_to_one_of_the_fiche_s_actions(editor_client, fiche):
+    response = editor_client.get(edit_url())
+    choices = dict(response.context["formsets"]["budgets"].forms[0].fields["action"].choices)
+    own = list(fiche.actions.order_by("position"))
+    assert {pk for pk in choices if pk} == {a.pk for a in own}
+    data = form_data(response)
+    data["budgets-0-action"] = str(own[1].pk)
+    assert editor_client.post(edit_url(), data).status_code == 302
+    budget = fiche.budgets.order_by("position").first()
+    assert budget.action == own[1]
+    # An action of another fiche is refused.
+    other = Action.objects.exclude(partnership=fiche).first()
+    data = form_data(editor_client.get(edit_url()))
+    data["budgets-0-action"] = str(other.pk)
+    response = editor_client.post(edit_url(), data)
+    assert response.status_code == 200 and response.context["formsets"]["budgets"].errors[0]
+    # Deleting the action of a kept budget: said on the budget's row, nothing deleted.
+    data = form_data(editor_client.get(edit_url()))
+    data["actions-1-DELETE"] = "on"
+    response = editor_client.post(edit_url(), data)
+    assert "Cette action est supprimée" in response.content.decode()
+    assert Action.objects.filter(pk=own[1].pk).exists()
+    budget.refresh_from_db()
+    assert budget.action_id == own[1].pk

@@ -2,7 +2,9 @@
 
 Sign in, edit a fiche (a field, a new action, a removed contact), see it on the public page and
 in the history, revert it; then two browser contexts save the same fiche and the second one is
-told what changed meanwhile. Same setup as tests/test_browser.py.
+told what changed meanwhile. Nothing typed is lost: not when the session expires before the save,
+not when leaving the page (a warning), not when the tab is closed (a local draft). Same setup as
+tests/test_browser.py.
 """
 
 import os
@@ -84,7 +86,7 @@ def test_edit_see_history_and_revert(browser, seeded):
     search.type("Kati", delay=30)
     page.wait_for_function("document.querySelectorAll('#partners datalist')[3].options.length > 0")
     search.fill("Kati (Kati)")
-    page.click("text=Enregistrer la fiche")
+    page.click("button.save")
     page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
     from partnerships.models import PartnershipMember
 
@@ -119,10 +121,10 @@ def test_second_save_of_the_same_fiche_shows_the_conflict(browser, seeded):
     for page in (first, second):
         page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
     first.fill("#id_perspectives", "Texte de l'éditrice")
-    first.click("text=Enregistrer la fiche")
+    first.click("button.save")
     first.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
     second.fill("#id_perspectives", "Texte de l'éditeur")
-    second.click("text=Enregistrer la fiche")
+    second.click("button.save")
     second.wait_for_load_state()
     body = second.locator("main").inner_text()
     assert "modifiée par quelqu'un d'autre" in body
@@ -132,3 +134,138 @@ def test_second_save_of_the_same_fiche_shows_the_conflict(browser, seeded):
         path=str(Path(os.environ.get("BROWSER_SCREENSHOTS", "/tmp")) / "conflict.png")
     )
     assert first.errors == [] and second.errors == []
+
+
+def edit_page(browser, server, username="editrice"):
+    page = signed_in(browser, server, username)
+    page.goto(f"{server.url}/gestion/partenariats/{SLUG}/modifier/")
+    page.dialogs = []
+
+    def answer(dialog):
+        page.dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    return page
+
+
+def type_into(page, selector, text):
+    """Typed as a person would (key events): Chromium asks before leaving only a page the user
+    has interacted with."""
+    page.click(selector)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_session_expires_while_editing_and_nothing_is_lost(browser, seeded):
+    from django.contrib.sessions.models import Session
+
+    from partnerships.models import Partnership
+
+    page = edit_page(browser, seeded)
+    actions = Partnership.objects.get(slug=SLUG).actions.count()
+    type_into(page, "#id_perspectives", "Écrit pendant que la session expirait")
+    page.click("button.add-row[data-prefix=actions]")
+    new = int(page.input_value("#id_actions-TOTAL_FORMS")) - 1
+    type_into(page, f"#id_actions-{new}-description", "Action ajoutée avant l'expiration")
+    Session.objects.all().delete()  # the session expires on the server
+    page.click("button.save")
+    page.wait_for_selector("h1:has-text('Votre session a expiré')")
+    assert page.dialogs == []  # saving never asks "leave the page?"
+    page.fill("#id_reconnexion-username", "editrice")
+    page.fill("#id_reconnexion-password", PASSWORD)
+    page.click(".resume-form button[type=submit]")
+    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    fiche = Partnership.objects.get(slug=SLUG)
+    assert fiche.perspectives == "Écrit pendant que la session expirait"
+    assert fiche.actions.count() == actions + 1
+    assert fiche.actions.order_by("position").last().description == (
+        "Action ajoutée avant l'expiration"
+    )
+    assert f"Fiche enregistrée (version {fiche.version})." in page.locator(".messages").inner_text()
+    assert page.errors == []
+
+
+def test_leaving_a_changed_form_asks_first(browser, seeded):
+    page = edit_page(browser, seeded)
+    page.click("#id_perspectives")  # touched but not changed: no question
+    page.goto(f"{seeded.url}/partenariats/")
+    assert page.dialogs == []
+    page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
+    type_into(page, "#id_perspectives", "Pas encore enregistré")
+    page.wait_for_function("document.querySelector('.dirty-status').textContent !== ''")
+    assert page.locator(".dirty-status").inner_text() == "Modifications non enregistrées"
+    page.goto(f"{seeded.url}/partenariats/")
+    assert page.dialogs == ["beforeunload"]
+    assert page.errors == []
+
+
+def test_a_local_draft_is_offered_after_a_reload(browser, seeded):
+    from partnerships.models import Partnership
+
+    page = edit_page(browser, seeded)
+    original = page.input_value("#id_perspectives")
+    type_into(page, "#id_perspectives", "Brouillon à retrouver")
+    page.click("button.add-row[data-prefix=contacts]")
+    new = int(page.input_value("#id_contacts-TOTAL_FORMS")) - 1
+    type_into(page, f"#id_contacts-{new}-name", "Contact du brouillon")
+    page.select_option(f"#id_contacts-{new}-side", "ML")
+    page.select_option(f"#id_contacts-{new}-role", "twinning_committee")
+    page.wait_for_timeout(600)  # the draft is written 300 ms after the last key
+    page.reload()
+    offer = page.locator(".draft-offer")
+    offer.wait_for(state="visible")
+    assert "Un brouillon non enregistré existe" in offer.inner_text()
+    assert page.input_value("#id_perspectives") == original  # nothing restored unasked
+    page.click(".draft-restore")
+    assert page.input_value("#id_perspectives") == "Brouillon à retrouver"
+    assert page.input_value(f"#id_contacts-{new}-name") == "Contact du brouillon"
+    assert page.input_value(f"#id_contacts-{new}-role") == "twinning_committee"
+    assert offer.is_hidden()
+    page.click("button.save")
+    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    fiche = Partnership.objects.get(slug=SLUG)
+    assert fiche.contacts.filter(name="Contact du brouillon", side="ML").exists()
+    # Saved: the draft is gone, and the edit page offers nothing.
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('repertoire-draft:'))")
+        == []
+    )
+    page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
+    page.wait_for_load_state("load")
+    assert page.locator(".draft-offer").is_hidden()
+    # "Ignorer" forgets a draft.
+    type_into(page, "#id_perspectives", "Brouillon à oublier")
+    page.wait_for_timeout(600)
+    page.reload()
+    page.locator(".draft-offer").wait_for(state="visible")
+    page.click(".draft-ignore")
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator(".draft-offer").is_hidden()
+    assert page.input_value("#id_perspectives") == "Brouillon à retrouver"
+    assert page.errors == []
+
+
+def test_rows_added_in_the_browser_are_saved(browser, seeded):
+    from partnerships.models import Partnership
+
+    page = edit_page(browser, seeded)
+    before = Partnership.objects.get(slug=SLUG).actions.count()
+    total = int(page.input_value("#id_actions-TOTAL_FORMS"))
+    for text in ("Première action ajoutée", "Seconde action ajoutée"):
+        page.click("button.add-row[data-prefix=actions]")
+        index = int(page.input_value("#id_actions-TOTAL_FORMS")) - 1
+        # The new row is focused, numbered, and its fields are named for the formset.
+        assert page.evaluate("document.activeElement.id") == f"id_actions-{index}-domain"
+        type_into(page, f"#id_actions-{index}-description", text)
+    assert int(page.input_value("#id_actions-TOTAL_FORMS")) == total + 2
+    page.click("button.save")
+    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    fiche = Partnership.objects.get(slug=SLUG)
+    assert fiche.actions.count() == before + 2
+    assert list(fiche.actions.order_by("-position").values_list("description", flat=True)[:2]) == [
+        "Seconde action ajoutée",
+        "Première action ajoutée",
+    ]
+    assert page.errors == []

@@ -37,9 +37,14 @@ class StaffModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        # The models' help texts describe the API's fields and mostly repeat the label: on a
+        # form only the help written for it (Meta.help_texts) is shown.
+        own_help = self._meta.help_texts or {}
+        for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and isinstance(field.widget, forms.Textarea):
                 field.strip = False
+            if name not in own_help:
+                field.help_text = ""
 
     def clean(self):
         data = super().clean()
@@ -300,7 +305,14 @@ ActionFormSet = inlineformset_factory(
 class BudgetForm(StaffModelForm):
     class Meta:
         model = Budget
-        fields = ["kind", "amount", "currency", "year", "as_printed"]
+        fields = ["action", "kind", "amount", "currency", "year", "as_printed"]
+
+    def __init__(self, *args, action_choices, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["action"]
+        # Only the fiche's own actions; the choices are read once for every row.
+        field.queryset = actions
+        field.choices = action_choices
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -309,8 +321,19 @@ class BudgetForm(StaffModelForm):
         return amount
 
 
+class BaseBudgetFormSet(PositionedFormSet):
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and instance.pk:
+            actions = Action.objects.filter(partnership=instance)
+        else:
+            actions = Action.objects.none()
+        choices = [("", "—")] + [(a.pk, f"{a.position}. {a}") for a in actions.order_by("position")]
+        kwargs.setdefault("form_kwargs", {}).update(action_choices=choices, actions=actions)
+        super().__init__(*args, instance=instance, **kwargs)
+
+
 BudgetFormSet = inlineformset_factory(
-    Partnership, Budget, form=BudgetForm, formset=PositionedFormSet, extra=1, can_delete=True
+    Partnership, Budget, form=BudgetForm, formset=BaseBudgetFormSet, extra=1, can_delete=True
 )
 
 

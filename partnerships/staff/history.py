@@ -5,12 +5,17 @@ by the edit page: an edit is one save of the partnership (its fields, then its d
 same version) and the children's changes recorded after it.
 """
 
+import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 
 from django.apps import apps as django_apps
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import (
@@ -92,6 +97,60 @@ def edit_groups(partnership):
     return groups
 
 
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
+def word_diff(before: str, after: str, context: int | None = None) -> tuple[str, str]:
+    """The two texts as HTML, the words removed from ``before`` in <del>, those added in
+    ``after`` in <ins>, the rest as it was (escaped, line ends as <br>).
+
+    Words are compared without their spaces, so a re-wrapped line is not a change; runs of
+    changed words are marked as one span, which reads better than a mark on every word. With
+    ``context``, an unchanged run longer than twice that many words keeps only its ends (…).
+    """
+    old, new = _WORDS.findall(before or ""), _WORDS.findall(after or "")
+    matcher = SequenceMatcher(
+        None, [w.strip() for w in old], [w.strip() for w in new], autojunk=False
+    )
+    opcodes = matcher.get_opcodes()
+    old_html, new_html = [], []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            first, last = index == 0, index == len(opcodes) - 1
+            old_html.append(_unchanged(old[i1:i2], context, first, last))
+            new_html.append(_unchanged(new[j1:j2], context, first, last))
+            continue
+        if i2 > i1:
+            old_html.append(_mark("del", old[i1:i2]))
+        if j2 > j1:
+            new_html.append(_mark("ins", new[j1:j2]))
+    return tuple(mark_safe("".join(part).replace("\n", "<br>")) for part in (old_html, new_html))
+
+
+def _mark(tag, words):
+    """The run in <tag>, its surrounding spaces and line ends left outside the mark."""
+    run = "".join(words)
+    core = run.strip()
+    start = run.index(core) if core else len(run)
+    return (
+        format_html("{}<{}>{}</{}>{}", run[:start], tag, core, tag, run[start + len(core) :])
+        if core
+        else escape(run)
+    )
+
+
+def _unchanged(words, context, first, last):
+    if context is None or len(words) <= 2 * context + 1:
+        return escape("".join(words))
+    head = [] if first else words[:context]
+    tail = [] if last else words[-context:]
+    return escape("".join(head)) + "… " + escape("".join(tail))
+
+
+def _is_text(field):
+    return isinstance(field, (models.CharField, models.TextField)) and not field.choices
+
+
 def _value_label(field, value, names):
     if value in (None, ""):
         return "—"
@@ -116,10 +175,21 @@ def changes(model, record, previous, names):
         pairs = [(f, changed[f.name].old, changed[f.name].new) for f in fields if f.name in changed]
     empty = (None, "", [])
     return [
-        (str(field.verbose_name), _value_label(field, b, names), _value_label(field, a, names))
+        (str(field.verbose_name), *_marked(field, b, a, names))
         for field, b, a in pairs
         if b != a and not (b in empty and a in empty)
     ]
+
+
+def _marked(field, before, after, names):
+    """(before, after) as HTML: texts word by word, other values whole."""
+    if _is_text(field):
+        return tuple(html or "—" for html in word_diff(before or "", after or "", context=12))
+    old, new = _value_label(field, before, names), _value_label(field, after, names)
+    return (
+        format_html("<del>{}</del>", old) if old != "—" else old,
+        format_html("<ins>{}</ins>", new) if new != "—" else new,
+    )
 
 
 def _child_label(model, h, names):
@@ -159,8 +229,10 @@ def fiche_history(partnership):
             field_changes.append(
                 (
                     str(Partnership._meta.get_field("domains").verbose_name),
-                    ", ".join(names[(Domain, pk)] for pk in previous.domain_ids) or "—",
-                    ", ".join(names[(Domain, pk)] for pk in record.domain_ids) or "—",
+                    *word_diff(
+                        ", ".join(names[(Domain, pk)] for pk in previous.domain_ids),
+                        ", ".join(names[(Domain, pk)] for pk in record.domain_ids),
+                    ),
                 )
             )
         edits.append(

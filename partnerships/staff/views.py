@@ -34,6 +34,7 @@ from .forms import (
     ReviewResolutionForm,
 )
 from .history import changes_since, ensure_baseline, fiche_history, find_edit, revert_fiche
+from .resume import edit_permission_required
 
 # Review items name the field the import was unsure of; this is where it is on the edit page.
 FIELD_ANCHORS = {
@@ -130,6 +131,9 @@ def partnership_revert(request, slug, history_id):
 # The fiche's edit page
 
 
+ROW_PREFIXES = ("fr", "ml", "actions", "budgets", "contacts")
+
+
 def _formsets(data, instance):
     return {
         "french": MemberFormSet(data, instance=instance, prefix="fr", side=Country.FRANCE),
@@ -193,7 +197,45 @@ def _conflict_message(request, what):
     )
 
 
-@staff_required("partnerships.change_partnership")
+def _draft_key(obj, kind):
+    """The key of the browser's local draft of this form (static/js/staff.js)."""
+    return f"{kind}:{obj.pk or 'new'}"
+
+
+def _with_one_more_row(data):
+    """The posted data with one more blank row in the formset named by "add_row" (the
+    "Ajouter une ligne" button without JavaScript): nothing is saved, the page comes back."""
+    prefix = data.get("add_row")
+    if prefix not in ROW_PREFIXES:
+        return None
+    data = data.copy()
+    total = f"{prefix}-TOTAL_FORMS"
+    try:
+        data[total] = str(int(data.get(total, "0")) + 1)
+    except ValueError:
+        return None
+    return data
+
+
+def _budgets_of_deleted_actions(formsets):
+    """A budget cannot stay linked to an action deleted in the same save (the database would
+    delete the budget with it): say so on the budget's row."""
+    deleted = {f.instance.pk for f in formsets["actions"].deleted_forms if f.instance.pk}
+    clean = True
+    for form in formsets["budgets"].forms:
+        if form in formsets["budgets"].deleted_forms or not hasattr(form, "cleaned_data"):
+            continue
+        action = form.cleaned_data.get("action")
+        if action is not None and action.pk in deleted:
+            form.add_error(
+                "action",
+                _("Cette action est supprimée : choisissez-en une autre ou aucune."),
+            )
+            clean = False
+    return clean
+
+
+@edit_permission_required("partnerships.change_partnership")
 def partnership_edit(request, slug=None):
     if slug is None:
         if not request.user.has_perm("partnerships.add_partnership"):
@@ -201,26 +243,39 @@ def partnership_edit(request, slug=None):
         partnership = Partnership(status="documented")
     else:
         partnership = get_object_or_404(Partnership, slug=slug)
+    draft_key = _draft_key(partnership, "fiche")
     conflict = None
+    adding_row = False
     if request.method == "POST":
         posted, error = _posted_version(request, required=partnership.pk is not None)
         if error:
             return error
-        form = PartnershipForm(request.POST, instance=partnership)
-        formsets = _formsets(request.POST, partnership)
-        valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
-        if valid:
-            try:
-                saved = _save_fiche(request, form, formsets, posted)
-            except locking.StaleVersion as stale:
-                # Someone saved the fiche since this form was loaded: show what changed, keep
-                # the user's input, and let a second save (from the current version) go through.
-                conflict = changes_since(partnership, posted)
-                form, formsets = _with_version(request, stale.current.version, partnership)
-                _conflict_message(request, _("Cette fiche"))
-            else:
-                messages.success(request, _("La fiche a été enregistrée."))
-                return redirect("partnership_detail", slug=saved.slug)
+        more = _with_one_more_row(request.POST)
+        if more is not None:
+            adding_row = more["add_row"]
+            form = PartnershipForm(more, instance=partnership)
+            formsets = _formsets(more, partnership)
+        else:
+            form = PartnershipForm(request.POST, instance=partnership)
+            formsets = _formsets(request.POST, partnership)
+            valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])
+            if valid and _budgets_of_deleted_actions(formsets):
+                try:
+                    saved = _save_fiche(request, form, formsets, posted)
+                except locking.StaleVersion as stale:
+                    # Someone saved the fiche since this form was loaded: show what changed,
+                    # keep the user's input, and let a second save (from the current version)
+                    # go through.
+                    conflict = changes_since(partnership, posted)
+                    form, formsets = _with_version(request, stale.current.version, partnership)
+                    _conflict_message(request, _("Cette fiche"))
+                else:
+                    messages.success(
+                        request,
+                        _("Fiche enregistrée (version %(version)s).") % {"version": saved.version},
+                        extra_tags=draft_key,
+                    )
+                    return redirect("partnership_detail", slug=saved.slug)
     else:
         form = PartnershipForm(instance=partnership)
         formsets = _formsets(None, partnership)
@@ -235,6 +290,8 @@ def partnership_edit(request, slug=None):
             "form": form,
             "formsets": formsets,
             "conflict": conflict,
+            "adding_row": adding_row,
+            "draft_key": draft_key,
             "review_items": review_items,
             "review_form": ReviewResolutionForm(),
         },
@@ -284,7 +341,7 @@ def _save_fiche(request, form, formsets, posted_version):
 # Collectivities
 
 
-@staff_required("partnerships.change_collectivity")
+@edit_permission_required("partnerships.change_collectivity")
 def collectivity_edit(request, slug):
     collectivity = get_object_or_404(Collectivity, slug=slug)
     conflict = None
@@ -313,7 +370,11 @@ def collectivity_edit(request, slug):
                 form.is_valid()
                 _conflict_message(request, _("Cette collectivité"))
             else:
-                messages.success(request, _("La collectivité a été enregistrée."))
+                messages.success(
+                    request,
+                    _("Collectivité enregistrée (version %(version)s).") % {"version": obj.version},
+                    extra_tags=_draft_key(collectivity, "collectivity"),
+                )
                 return redirect("collectivity_detail", slug=collectivity.slug)
     else:
         form = CollectivityForm(instance=collectivity)
@@ -323,7 +384,13 @@ def collectivity_edit(request, slug):
     return render(
         request,
         "staff/collectivity_form.html",
-        {"collectivity": collectivity, "form": form, "conflict": conflict, "history": history},
+        {
+            "collectivity": collectivity,
+            "form": form,
+            "conflict": conflict,
+            "history": history,
+            "draft_key": _draft_key(collectivity, "collectivity"),
+        },
     )
 
 
