@@ -100,6 +100,10 @@ class PartnershipDraft:
     domains: set[str] = field(default_factory=set)
     mentions: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)  # TOTAL lines of the actions table
+    alignment_uncertain: bool = False
+    # what this fiche (or list) printed for each partner: (side, collectivity key) -> fields
+    printed: dict[tuple[str, str], dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -293,19 +297,42 @@ class Assembler:
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
         self.report += report
+        draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
         draft.actions = []
         for record in records:
-            domains = self.map_domains(record)
+            reported = len(self.report)
             amounts = self.amounts(
                 record.budget_as_printed, record.line, "budget", currency, reason
             )
+            if record.read_by_hand:
+                # a person read these cells: words in the budget column ("aux frais des
+                # voyageurs", "Phase 2") are what the fiche prints, not amounts to decipher
+                self.report[reported:] = [
+                    i for i in self.report[reported:] if i.kind != "unreadable-amount"
+                ]
+            if record.is_total:
+                draft.totals.append({"record": record, "amounts": amounts})
+                continue
+            domains = self.map_domains(record)
             draft.actions.append({"record": record, "domains": domains, "amounts": amounts})
             draft.domains.update(domains)
-        for ref in fiche.french:
-            draft.french.append(self.add_ref(ref, fiche))
-        for ref in fiche.malian:
-            draft.malian.append(self.add_ref(ref, fiche))
+        self.check_totals(draft)
+        for side, refs, members in (
+            ("FR", fiche.french, draft.french),
+            ("ML", fiche.malian, draft.malian),
+        ):
+            for ref in refs:
+                member = self.add_ref(ref, fiche)
+                members.append(member)
+                group = len(refs) > 1 and bool(ref.population_as_printed)
+                draft.printed[(side, member.key)] = dict(
+                    name_as_printed=collapse(ref.name_as_printed) or "",
+                    population_as_printed=collapse(ref.population_as_printed) or "",
+                    population=parse_population(ref.population_as_printed),
+                    population_of_group=group,
+                    location_as_printed=collapse(ref.location_as_printed) or "",
+                )
         # A collectivity's web site is the one given by its executive's block, when it is alone
         # on its side (a group's site would belong to the group's leader only).
         for side, members in (("FR", draft.french), ("ML", draft.malian)):
@@ -323,6 +350,24 @@ class Assembler:
                 if sites and not members[0].website:
                     members[0].website = sites[0]
         self.partnerships.append(draft)
+
+    def check_totals(self, draft: PartnershipDraft):
+        """A printed total is checked against the sum of the rows' amounts (in euros)."""
+        rows = [a for action in draft.actions for a in action["amounts"] if not a.is_total]
+        for total in draft.totals:
+            for amount in total["amounts"]:
+                printed = to_eur(amount.amount, amount.currency)
+                summed = sum((to_eur(a.amount, a.currency) for a in rows), Decimal(0))
+                if rows and abs(printed - summed) > 1:
+                    self.note(
+                        total["record"].line,
+                        "total-mismatch",
+                        f"Le total imprimé ({amount.as_printed}) ne correspond pas à la somme "
+                        f"des montants des lignes du tableau ({summed:,.0f} €) : vérifier les "
+                        "montants des lignes et le total.".replace(",", "\u202f"),
+                        total["record"].budget_as_printed or "",
+                        "budget",
+                    )
 
     def add_ref(self, ref: CollectivityRef, fiche: FicheRecord) -> CollectivityDraft:
         draft = self.registry.add(ref.side, ref.name_as_printed, ref.line)
@@ -460,10 +505,15 @@ class Assembler:
                 french=[french],
                 malian=malian,
             )
+            draft.printed[("FR", french.key)] = listed_printing(pair.french_as_printed)
+            for name, member in zip(malian_names, malian, strict=True):
+                draft.printed.setdefault(("ML", member.key), listed_printing(name))
             self.partnerships.append(draft)
         else:
             if not draft.malian and malian_names:
                 draft.malian = [self.registry.add("ML", name, pair.line) for name in malian_names]
+                for name, member in zip(malian_names, draft.malian, strict=True):
+                    draft.printed.setdefault(("ML", member.key), listed_printing(name))
                 self.note(
                     pair.line,
                     "partner-from-list",
@@ -522,6 +572,8 @@ class Assembler:
         if not record.domain_as_printed:
             return []
         slug = actions_parser.map_domain(record.domain_as_printed, self.domain_labels)
+        if not slug and fold(record.domain_as_printed) in self.domain_labels:
+            return []  # a label known to name no domain (a group of projects, a delegation)
         if not slug:
             self.note(
                 record.line,
@@ -778,6 +830,7 @@ class Assembler:
                 source_page=fiche.page if fiche else None,
                 domains=[[slug] for slug in sorted(draft.domains)],
                 mentions=sorted(draft.mentions, key=lambda m: (m["line"], m["french"])),
+                actions_alignment_uncertain=draft.alignment_uncertain,
             )
             if fiche:
                 fields.update(
@@ -808,6 +861,7 @@ class Assembler:
                             collectivity=[member.slug],
                             side=side,
                             position=position,
+                            **(draft.printed.get((side, member.key)) or listed_printing("")),
                         )
                     )
             if not fiche:
@@ -842,7 +896,9 @@ class Assembler:
                         budget_obj(
                             draft.slug,
                             budget_position,
-                            "total" if amount.is_total else kind,
+                            "total"
+                            if amount.is_total
+                            else ("other" if is_cumulative(text, amount.as_printed) else kind),
                             amount,
                             None,
                             fiche.field_lines.get(name, fiche.line),
@@ -875,6 +931,14 @@ class Assembler:
                             amount,
                             [draft.slug, position],
                             record.line,
+                        )
+                    )
+            for total in draft.totals:
+                for amount in total["amounts"]:
+                    budget_position += 1
+                    budgets.append(
+                        budget_obj(
+                            draft.slug, budget_position, "total", amount, None, total["record"].line
                         )
                     )
         fixtures["partnerships.json"] = partnerships + members
@@ -962,6 +1026,34 @@ class Assembler:
     def fiche_end(self, spans, index) -> int:
         start = spans[index][0]
         return next(b for b in self.boundaries if b > start)
+
+
+def listed_printing(name: str) -> dict:
+    """A partner as a list prints it: a name, nothing else."""
+    return dict(
+        name_as_printed=collapse(name) or "",
+        population_as_printed="",
+        population=None,
+        population_of_group=False,
+        location_as_printed="",
+    )
+
+
+CUMULATIVE_RE = re.compile(r"\bdepuis\s+(?:19|20)\d\d\b", re.IGNORECASE)
+PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b", re.IGNORECASE)
+
+
+def is_cumulative(text: str | None, as_printed: str) -> bool:
+    """An amount spent "since 2002" ("Depuis 2002, 104 000 € ont été investis") is a sum over
+    years, not an annual budget; "350 000 €/an (depuis 2002)" is annual."""
+    if not text or as_printed not in text:
+        return False
+    # the clause holding the amount: "…, soit environ 195 000 € par an" is a clause of its own
+    start = text.index(as_printed)
+    clause_start = max(text.rfind(" soit ", 0, start), text.rfind(" : ", 0, start), 0)
+    ends = [i for i in (text.find(" soit ", start), text.find(". ", start)) if i >= 0]
+    clause = text[clause_start : min(ends) if ends else len(text)]
+    return bool(CUMULATIVE_RE.search(clause)) and not PER_YEAR_RE.search(clause)
 
 
 def obj(model: str, **fields) -> dict:
