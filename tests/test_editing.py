@@ -475,6 +475,23 @@ def test_review_queue_lists_every_item_and_shrinks(editor_client):
     assert [i.pk for i in resolved.context["items"]] == [item.pk]
 
 
+def test_review_queue_is_grouped_by_fiche_with_counts_by_kind(editor_client):
+    response = editor_client.get(reverse("staff_review_queue"), {"kind": "uncertain-alignment"})
+    page = response.content.decode()
+    items = response.context["items"]
+    assert items and all(i.kind == "uncertain-alignment" for i in items)
+    # one heading per fiche, in the répertoire's order
+    owners = [i.partnership_id for i in items]
+    assert owners == sorted(owners, key=owners.index)
+    assert page.count('<section class="review-fiche">') == len(set(owners))
+    counts = {k["kind"]: (k["label"], k["n"]) for k in response.context["kinds"]}
+    assert counts["uncertain-alignment"] == (
+        "alignement incertain",
+        ReviewItem.objects.open().filter(kind="uncertain-alignment").count(),
+    )
+    assert "uncertain-alignment (" not in page  # the key is a value, never a label
+
+
 def test_review_queue_bad_parameters(editor_client):
     assert editor_client.get(reverse("staff_review_queue"), {"status": "x"}).status_code == 400
     assert editor_client.get(reverse("staff_review_queue"), {"kind": "x"}).status_code == 400

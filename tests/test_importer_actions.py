@@ -677,3 +677,28 @@ def test_aimf_merged_labels_placed_by_their_printed_line():
         "Appui à la modernisation de l’état civil Formation de cadres municipaux"
     )
     assert sikasso[13582].budget_as_printed == "33 000 €"
+
+
+def test_a_hand_reading_must_be_printed_word_for_word(tmp_path):
+    """action_readings.csv places printed text; a cell the source does not print stops the
+    import instead of slipping into the data."""
+    import shutil
+
+    from partnerships.importers import references
+    from partnerships.importers.actions import ReadingError
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("domain_labels.csv", "action_readings.csv"):
+        shutil.copy(settings.SOURCES_DIR / name, sources / name)
+    readings = sources / "action_readings.csv"
+    readings.write_text(readings.read_text(encoding="utf-8").replace("4448", "4488", 1))
+    with references.use(sources), pytest.raises(ReadingError, match="4488"):
+        parse_actions_table(tables()[2232])
+
+
+def test_no_total_line_left_in_a_row_and_no_frequency_read_as_a_sum():
+    for _, action in all_actions():
+        items = (action.budget_as_printed or "").split("\n")
+        assert not re.match(r"(?i)^(?:sous-)?total\b", items[-1]), action
+        assert not re.match(r"^\d+\s*à\s*\d+\s+par\s+an", action.budget_as_printed or ""), action

@@ -1052,8 +1052,9 @@ def _fill_merged_domains(
             ReportItem(
                 line=numbers[0],
                 kind="inferred-domain",
-                message="Domaine non imprimé à la ligne : repris du libellé le plus proche "
-                "(cellule fusionnée), à vérifier",
+                message="Aucun domaine imprimé sur ces lignes : le libellé le plus proche "
+                "leur est attribué (cellule fusionnée sur plusieurs lignes). Vérifier sur le "
+                "PDF que ces actions relèvent bien de ce domaine.",
                 value=f"{domain} ← lignes {', '.join(map(str, numbers))}",
                 field="domain",
             )

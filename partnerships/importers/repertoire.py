@@ -260,12 +260,23 @@ class Assembler:
         for fiche in fiches:
             self.add_fiche(fiche)
         self.annex_regions = {}
+        # the fiches some row of Annexe 1 designates by their partners' names
+        self.annex_fiches = {
+            id(found)
+            for pair in annex
+            if (found := self.find_fiche(pair, *self.listed_keys(pair))) is not None
+        }
+        # pairs the "non renseignés" list names: pairs without a fiche
+        self.unlisted_keys = {
+            (french, tuple(malian)) for french, malian in map(self.listed_keys, unlisted)
+        }
         for pair in annex:
             self.add_listed(pair, from_annex=True)
         for pair in unlisted:
             self.add_listed(pair, from_annex=False)
         self.tag_from_summary(summary)
         self.finish_collectivities()
+        self.report_near_duplicates()
         self.group_report_items()
         return self.dataset(fiches, summary)
 
@@ -426,6 +437,30 @@ class Assembler:
             if region_2008:
                 draft.french_region = self.current_region(region_2008)
 
+    def place_commune(self, draft: CollectivityDraft):
+        """A French commune printed without its département takes it from INSEE's list of
+        communes; homonyms the printed région does not tell apart are left for a person."""
+        department, candidates = lists.match_commune(
+            [draft.name, *draft.printings], draft.french_region
+        )
+        if department:
+            draft.department = department["name"]
+            draft.department_code = department["code"]
+            draft.french_region = department["region"]
+            return
+        if candidates:
+            where = ", ".join(sorted({f"{c['name']} ({c['department']})" for c in candidates}))
+            message = (
+                "Commune française sans département imprimé, et plusieurs communes de ce nom "
+                f"en France : {where}. Choisir son département d'après la fiche."
+            )
+        else:
+            message = (
+                "Commune française sans département imprimé et absente de la liste des "
+                "communes de l'INSEE : vérifier le nom et saisir le département."
+            )
+        self.note(draft.line, "commune-without-department", message, draft.name, "department")
+
     def current_region(self, region_2008: str) -> str:
         for row in lists.load_departments():
             if row["region_2008"] == region_2008:
@@ -463,16 +498,54 @@ class Assembler:
         alone = [d for d in candidates if not d.malian]
         return alone[0] if len(alone) == 1 and pair.region_heading else None
 
-    def add_listed(self, pair: ListedPair, from_annex: bool):
-        french_key = places.collectivity_key(pair.french_as_printed)
+    def listed_keys(self, pair: ListedPair) -> tuple[str, list[str]]:
         malian_names = (
             places.split_partners(pair.malian_as_printed) if pair.malian_as_printed else []
         )
-        malian_keys = [places.collectivity_key(n) for n in malian_names]
+        return (
+            places.collectivity_key(pair.french_as_printed),
+            [places.collectivity_key(n) for n in malian_names],
+        )
+
+    def fiche_of_annex_row(self, french_key: str, region: str | None):
+        """The fiche an Annexe 1 row names otherwise: Annexe 1 gives every fiche a row, so a
+        row of the same French partner and Malian region is the row of that partner's one fiche
+        that no other row names ("Saint-Denis / Arrondissement d'Aourou" in the Kayes table is
+        the fiche Saint-Denis / Djélébou, Karakoro et Sahel, communes of the cercle of Kayes).
+        Not for a pair the "non renseignés" list names too: that list says it has no fiche."""
+        if region is None:
+            return None
+        found = [
+            d
+            for d in self.partnerships
+            if d.fiche is not None
+            and id(d) not in self.annex_fiches
+            and (
+                french_key in {c.key for c in d.french}
+                or names_collectivity(french_key, title_french_key(d.title))
+            )
+            and d.malian
+            and all(m.malian_region == region for m in d.malian)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def add_listed(self, pair: ListedPair, from_annex: bool):
+        french_key, malian_keys = self.listed_keys(pair)
+        malian_names = (
+            places.split_partners(pair.malian_as_printed) if pair.malian_as_printed else []
+        )
         region = None
         if pair.region_heading:
             region, _ = places.resolve_malian_region(pair.region_heading)
         draft = self.find_fiche(pair, french_key, malian_keys)
+        if (
+            draft is None
+            and from_annex
+            and (french_key, tuple(malian_keys)) not in self.unlisted_keys
+        ):
+            draft = self.fiche_of_annex_row(french_key, region)
+            if draft is not None:
+                self.annex_fiches.add(id(draft))
         if draft is None:
             draft = next(
                 (
@@ -636,7 +709,10 @@ class Assembler:
                     self.note(
                         heading.line,
                         "ambiguous-summary-tag",
-                        "Collectivité à plusieurs fiches : domaine attribué à toutes",
+                        f"Le tableau récapitulatif range « {name} » sous « "
+                        f"{heading.name_as_printed} », mais cette collectivité a plusieurs "
+                        "fiches dont aucune ne cite ce domaine dans ses actions : il est donné "
+                        "à toutes. Vérifier à quelle fiche il revient.",
                         f"{name} → {heading.name_as_printed}",
                     )
                 for draft in with_domain or drafts:
@@ -660,6 +736,8 @@ class Assembler:
                 draft.cercle = ""  # a region's body is not in one of its cercles
             if draft.kind == "departement":
                 self.place_french(draft, draft.name)  # a conseil général is its département
+            elif draft.kind == "commune" and draft.country == "FR" and not draft.department:
+                self.place_commune(draft)
             elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:
                 region_2008 = lists.match_region_2008(draft.name)
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
@@ -681,6 +759,45 @@ class Assembler:
                     "Région malienne non déterminée",
                     draft.name_as_printed,
                     "malian_region",
+                )
+
+    def report_near_duplicates(self):
+        """Two collectivities whose names differ by words around the same name ("Mourdiah" and
+        "Niamana – Mourdiah", "Sainte-Maure-de-Touraine" and its communauté de communes) may be
+        one: a person checks (the spellings known to be one are in collectivity_aliases.csv)."""
+        drafts = sorted(self.registry.drafts.values(), key=lambda d: (d.line, d.key))
+        for short in drafts:
+            words = fold(short.name)
+            if not words:
+                continue
+            for long in drafts:
+                other = fold(long.name)
+                if long is short or long.country != short.country or other == words:
+                    continue
+                match = re.search(rf"(?:^|\b(\w+) ){re.escape(words)}$", other)
+                if not match or match.group(1) in ("du", "de", "d", "des"):
+                    if not (match and short.kind == "commune" and long.kind in ("cc", "ca", "cu")):
+                        continue
+                if short.kind != long.kind and not (
+                    short.kind == "commune" and long.kind in ("cc", "ca", "cu")
+                ):
+                    continue
+                if (short.malian_region or None) != (long.malian_region or None):
+                    continue
+                pairs = {
+                    d.title
+                    for d in self.partnerships
+                    if short in d.french + d.malian or long in d.french + d.malian
+                }
+                self.note(
+                    short.line,
+                    "possible-duplicate",
+                    f"« {short.name_as_printed} » (ligne {short.line}) et "
+                    f"« {long.name_as_printed} » (ligne {long.line}) : peut-être la même "
+                    "collectivité (ou une commune et l'intercommunalité de son nom). Vérifier "
+                    "s'il s'agit du même partenaire et du même partenariat.",
+                    f"{short.name} / {long.name} — {' ; '.join(sorted(pairs))}",
+                    "collectivity",
                 )
 
     # -- output ----------------------------------------------------------------------------
