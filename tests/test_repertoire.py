@@ -385,3 +385,21 @@ def test_review_items_are_doubts_in_words(dataset):
     assert kinds["guessed-split"] == 0
     assert len(dataset.report) < 199
     assert all(len(i.message) <= 300 for i in dataset.report)
+
+
+def test_chilly_mazarin_second_table_read_row_by_row(dataset):
+    """The 2005-2007 table (l. 2612-2858) is printed column after column like the first."""
+    rows = [
+        (a["domain_as_printed"], a["description"], a["period_as_printed"], a["budget_as_printed"])
+        for a in objects(dataset, "action")
+        if a["partnership"] == ["chilly-mazarin-diema"] and a["source_line"] > 2600
+    ]
+    assert len(rows) == 30
+    assert rows[0] == ("EAU :", "Forage à Sirakoro et à Kundugula", "2006", "22000")
+    assert (
+        "APPUI A LA DECENTRALISATION",
+        "Création de PM à Sirakoro\nCréation de PM à Bilibani",
+        "2007-2008\n2008",
+        "15000 pour les 2 (prévisionnel)",
+    ) in rows
+    assert not any("EN FRANCE" in (r[1] or "") or re.match(r"^\d", r[1] or "") for r in rows)
