@@ -625,6 +625,14 @@ class Partnership(models.Model):
         blank=True,
         help_text=_("Tableau des actions, tel qu'imprimé"),
     )
+    actions_alignment_uncertain = models.BooleanField(
+        _("alignement du tableau des actions incertain"),
+        default=False,
+        help_text=_(
+            "Le texte extrait du tableau des actions ne permet pas de remettre sûrement chaque "
+            "cellule sur sa ligne : le tableau tel qu'imprimé fait foi"
+        ),
+    )
     perspectives = models.TextField(_("perspectives"), blank=True, help_text=_("Perspectives"))
     documents = models.TextField(
         _("documents de capitalisation"), blank=True, help_text=_("Documents de capitalisation")
@@ -710,8 +718,14 @@ class Partnership(models.Model):
             record_domains(record)
 
     def partners(self, country):
-        """The partners of one side, in their printed order (uses prefetched members)."""
-        return [m.collectivity for m in self.members.all() if m.side == country]
+        """The partners of one side, in their printed order (uses prefetched members); each
+        carries its ``membership``: what this fiche printed for it."""
+        partners = []
+        for member in self.members.all():
+            if member.side == country:
+                member.collectivity.membership = member
+                partners.append(member.collectivity)
+        return partners
 
     @property
     def french_partners(self):
@@ -790,6 +804,39 @@ class PartnershipMember(models.Model):
         _("côté"), max_length=2, choices=Country.choices, help_text=_("Côté : FR ou ML")
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0, help_text=_("Ordre"))
+    # What this fiche printed for the partner, beside the collectivity's canonical record
+    # (another fiche may print another name, population or location for it).
+    name_as_printed = models.CharField(
+        _("nom tel qu'imprimé sur la fiche"),
+        max_length=300,
+        blank=True,
+        help_text=_("Nom du partenaire tel que cette fiche (ou cette liste) l'imprime"),
+    )
+    population_as_printed = models.CharField(
+        _("population telle qu'imprimée sur la fiche"),
+        max_length=200,
+        blank=True,
+        help_text=_("Population telle que cette fiche l'imprime"),
+    )
+    population = models.PositiveIntegerField(
+        _("population d'après la fiche"),
+        null=True,
+        blank=True,
+        help_text=_("Nombre d'habitants lu dans la population imprimée par cette fiche"),
+    )
+    population_of_group = models.BooleanField(
+        _("population du groupe"),
+        default=False,
+        help_text=_(
+            "La fiche imprime une seule population pour l'ensemble des partenaires de ce côté"
+        ),
+    )
+    location_as_printed = models.CharField(
+        _("localisation telle qu'imprimée sur la fiche"),
+        max_length=300,
+        blank=True,
+        help_text=_("Département, région ou cercle tels que cette fiche les imprime"),
+    )
 
     objects = PartnershipMemberQuerySet.as_manager()
     history = HistoricalRecords()
@@ -1065,6 +1112,48 @@ class Resolution(models.TextChoices):
     CORRECTED = "corrected", _("valeur corrigée")
 
 
+# What each kind of review item asks a person to check, in words; the kind stays the key.
+REVIEW_KIND_LABELS = {
+    "ambiguous-amount": _("montant à interpréter"),
+    "ambiguous-budget": _("budget à interpréter"),
+    "ambiguous-summary-tag": _("domaine du tableau récapitulatif à attribuer"),
+    "assumed-currency": _("devise supposée"),
+    "department-conflict": _("départements contradictoires"),
+    "free-text": _("texte libre à relire"),
+    "guessed-side": _("côté d'un contact déduit"),
+    "guessed-split": _("découpage de noms déduit"),
+    "header-budget": _("budget hors des lignes du tableau"),
+    "inferred-domain": _("domaine déduit d'une cellule fusionnée"),
+    "missing-domain": _("domaine non imprimé"),
+    "missing-partner": _("partenaire absent"),
+    "motivations-without-side": _("motivations sans côté"),
+    "name-differs-from-title": _("nom différent du titre"),
+    "nonstandard-label": _("rubrique inhabituelle"),
+    "partner-from-list": _("partenaire repris d'une liste"),
+    "region-as-department": _("région donnée pour département"),
+    "repeated-row": _("ligne imprimée deux fois"),
+    "repeated-section": _("rubrique imprimée deux fois"),
+    "replaced-name": _("nom remplacé après les élections de 2008"),
+    "section-heading": _("intertitre du tableau"),
+    "side-mismatch": _("côté incohérent"),
+    "split-domain-cell": _("cellule de domaine partagée"),
+    "total-mismatch": _("total différent de la somme des lignes"),
+    "two-names": _("deux noms sur une ligne"),
+    "possible-duplicate": _("doublon possible"),
+    "commune-without-department": _("commune sans département"),
+    "unsplit-row": _("ligne d'annexe non découpée"),
+    "unaligned-column": _("texte dans la mauvaise colonne"),
+    "uncertain-alignment": _("alignement incertain"),
+    "unmapped-domain": _("domaine non rattaché"),
+    "unmatched-summary-name": _("nom du tableau récapitulatif sans fiche"),
+    "unplaced-line": _("ligne non placée"),
+    "unreadable-amount": _("montant illisible"),
+    "unreadable-email": _("courriel illisible"),
+    "unreadable-population": _("population illisible"),
+    "unresolved-region": _("région malienne inconnue"),
+}
+
+
 class ReviewItem(models.Model):
     """Something the import could not place or was unsure of, for staff to check."""
 
@@ -1113,6 +1202,10 @@ class ReviewItem(models.Model):
 
     def __str__(self):
         return f"{self.message} (ligne {self.line})"
+
+    @property
+    def kind_label(self):
+        return REVIEW_KIND_LABELS.get(self.kind, self.kind)
 
     def natural_key(self):
         return (self.key,)

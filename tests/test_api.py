@@ -93,6 +93,14 @@ def test_one_partnership_is_the_literal_document(api):
                 "location_as_printed": None,
                 "department": "Yvelines",
                 "region": "Île-de-France",
+                # what the list printed on this pair, beside the collectivity's record
+                "on_this_fiche": {
+                    "name_as_printed": "Achères",
+                    "population_as_printed": None,
+                    "population": None,
+                    "population_of_group": False,
+                    "location_as_printed": None,
+                },
             }
         ],
         "malian_partners": [
@@ -107,6 +115,15 @@ def test_one_partnership_is_the_literal_document(api):
                 "location_as_printed": "Bamako",
                 "department": None,
                 "region": "District de Bamako",
+                # the record keeps its first printing ("BAMAKO", Grand Lyon's fiche); the
+                # "non renseignés" list prints "Bamako" for this pair
+                "on_this_fiche": {
+                    "name_as_printed": "Bamako",
+                    "population_as_printed": None,
+                    "population": None,
+                    "population_of_group": False,
+                    "location_as_printed": None,
+                },
             }
         ],
         "contacts_start": None,
@@ -124,6 +141,7 @@ def test_one_partnership_is_the_literal_document(api):
         "presentation": None,
         "actions": [],
         "actions_as_printed": None,
+        "actions_alignment_uncertain": False,
         "perspectives": None,
         "documents": None,
         "domains": [],

@@ -461,10 +461,17 @@ def test_revert_of_an_unknown_version_is_a_400(editor_client):
 def test_review_queue_lists_every_item_and_shrinks(editor_client):
     total = ReviewItem.objects.count()
     response = editor_client.get(reverse("staff_review_queue"), {"status": "all"})
-    assert len(response.context["items"]) == total
-    item = ReviewItem.objects.open().filter(partnership__isnull=False).first()
-    page = editor_client.get(reverse("staff_review_queue")).content.decode()
+    assert response.context["shown_count"] == total
+    assert len(response.context["items"]) == min(total, 50)  # paged, grouped by fiche
+    pages = response.context["page"].paginator.num_pages
+    last = editor_client.get(reverse("staff_review_queue"), {"status": "all", "page": pages})
+    assert len(last.context["items"]) == total - 50 * (pages - 1)
+    response = editor_client.get(reverse("staff_review_queue"))
+    item = next(i for i in response.context["items"] if i.partnership_id)
+    page = response.content.decode()
     assert edit_url(item.partnership.slug) + "#" in page
+    # kinds are shown in words, the key only in the filter's value
+    assert "alignement incertain" in page
     open_before = ReviewItem.objects.open().count()
     response = editor_client.post(
         reverse("staff_review_resolve", args=[item.pk]),
@@ -476,6 +483,23 @@ def test_review_queue_lists_every_item_and_shrinks(editor_client):
     assert ReviewItem.objects.open().count() == open_before - 1
     resolved = editor_client.get(reverse("staff_review_queue"), {"status": "resolved"})
     assert [i.pk for i in resolved.context["items"]] == [item.pk]
+
+
+def test_review_queue_is_grouped_by_fiche_with_counts_by_kind(editor_client):
+    response = editor_client.get(reverse("staff_review_queue"), {"kind": "uncertain-alignment"})
+    page = response.content.decode()
+    items = response.context["items"]
+    assert items and all(i.kind == "uncertain-alignment" for i in items)
+    # one heading per fiche, in the répertoire's order
+    owners = [i.partnership_id for i in items]
+    assert owners == sorted(owners, key=owners.index)
+    assert page.count('<section class="review-fiche">') == len(set(owners))
+    counts = {k["kind"]: (k["label"], k["n"]) for k in response.context["kinds"]}
+    assert counts["uncertain-alignment"] == (
+        "alignement incertain",
+        ReviewItem.objects.open().filter(kind="uncertain-alignment").count(),
+    )
+    assert "uncertain-alignment (" not in page  # the key is a value, never a label
 
 
 def test_review_queue_bad_parameters(editor_client):
@@ -574,7 +598,7 @@ def test_api_update_with_a_stale_version_is_refused(api_editor, path):
 @pytest.mark.parametrize(
     "name,args,queries",
     [
-        ("staff_review_queue", [], 8),
+        ("staff_review_queue", [], 9),
         ("staff_unverified", [], 5),
         ("staff_partnership_history", [SLUG], 14),
     ],

@@ -195,20 +195,184 @@ def test_aix_rows_and_euro_header():
     assert "(en euros)" not in " ".join(a.budget_as_printed or "" for a in actions)
 
 
-def test_chilly_mazarin_multi_label_cell_is_split_and_reported():
+def test_chilly_mazarin_table_of_columns_read_cell_by_cell():
+    """Lines 2354-2557 print the four columns one after the other; read by hand
+    (action_readings.csv), each row gets its own dates and sums, as the PDF shows them."""
     actions, problems = parsed(2232)
-    assert [a.domain_as_printed for a in actions][:5] == [
-        "EAU : Adduction d’eau Forages et puits Barrage avec culture dans le bas fond",
-        "SANTE",
-        "ÉDUCATION",
-        "DEVELOPPEMENT ECONOMIQUE",
-        "APPUI A LA DECENTRALISATION",
+    first = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in actions
+        if a.line < 2600
     ]
-    assert actions[0].description.startswith("Travaux canalisation et abri moteur")
-    assert actions[1].description.startswith("Rénovation latrines : école A")
-    kinds = Counter(p.kind for p in problems)
-    assert kinds["split-domain-cell"] == 2 and kinds["section-heading"] == 2
-    assert "AU MALI" not in [a.domain_as_printed for a in actions]
+    eau = "EAU : Adduction d’eau Forages et puits Barrage avec culture dans le bas fond"
+    appui = "APPUI A LA DECENTRALISATION"
+    sens = "SENSIBILISATION CITOYENNETE INTER NATIONALE"
+    assert first == [
+        (eau, "Travaux canalisation et abri moteur", "2000", "4448"),
+        (eau, "Rénovation du forage de l’hôpital", "2000", "2424"),
+        (eau, "Puits hameaux de Diéma", "2000 à 2004", "9689"),
+        (eau, "Photos aériennes et étude (début)", "2004", "6424"),
+        ("SANTE", "Rénovation latrines : école A", "2000", "2018"),
+        ("SANTE", "Construction de latrines au marché", "2000", "4970"),
+        ("SANTE", "Soins yeux", "2001-2002", "690"),
+        ("SANTE", "Matériel pour nourrissons", "2003à 2005", "698"),
+        ("SANTE", "Apport de lait pour enfants en difficultés", "chaque année", "250/ an"),
+        ("ÉDUCATION", "Construction école B", "2000 à 2005", "21981"),
+        ("ÉDUCATION", "Clôture école B", "2003 2004", "10400"),
+        ("ÉDUCATION", "Construction terrain de sport école B", "2005", "10087"),
+        ("ÉDUCATION", "Apport de fournitures aux élèves", "Chaque année", "1270"),
+        ("ÉDUCATION", "Electrification salle de classe", "2005", "1472"),
+        # the micro-credits and their sum are the economic row, not education's
+        ("DEVELOPPEMENT ECONOMIQUE", "Micro crédits", "2001-2005", "1905"),
+        (
+            "DEVELOPPEMENT ECONOMIQUE",
+            "Avec l’aide de KARED(fourniture de matériel et formation )",
+            "2000/2004",
+            None,
+        ),
+        (
+            appui,
+            "Formation des élus et aide au projets (fait par KARED dans le cadre de "
+            "programmes établis sur 3 ans :PACEDEL",
+            "chaque année de 2000 à 2005",
+            "4000/an",
+        ),
+        (
+            appui,
+            "Stage du secrétaire général de la mairie de Diéma à Chilly-Mazarin",
+            "2002\n2003",
+            "2246\n2246",
+        ),
+        (appui, "Electrification Mairie de Diéma", None, None),
+        (appui, "Apport de matériel :photocopieur", "2002", "541"),
+        (appui, "Installation téléphone", "2002", "535"),
+        (appui, "Ordinateur", "2005", "don de C-M"),
+        (
+            sens,
+            "Informations dans les écoles en fonction des projets des enseignants de CM",
+            "à la demande",
+            None,
+        ),
+        (sens, "Participation à la soirée SIDA à la maison des Ados de CM", "2004", None),
+        (
+            sens,
+            "Soirée multi- associations locales sur le thème :une école pour Diéma",
+            "tous les ans",
+            "bénéfices au profit de Diéma",
+        ),
+        (
+            sens,
+            "Participation au marché du monde de CM",
+            "tous les ans",
+            "bénéfices au profit de Diéma",
+        ),
+        (sens, "Vente programmes de concert", "tous les ans", None),
+        # a frequency is a date, not a budget
+        ("COMMUNICATION", "Lettre du Jumelage", "2à 3 par an", None),
+        ("COMMUNICATION", "Participation Forums à DRAVEIL", "juin 2005\ntous les ans", None),
+        # the legend « CM : Chilly-Mazarin » is not part of the label
+        (
+            "ARTICULATION COOP ET AUTRES DOMAINES",
+            "Partenariat avec vélo club de CM",
+            "2005",
+            "530",
+        ),
+    ]
+    # the heading of the second table is not an action
+    assert not any("Actions réalisées" in (a.period_as_printed or "") for a in actions)
+    doubts = [p for p in problems if p.kind == "uncertain-alignment"]
+    assert [p.line for p in doubts] == [2413, 2510]
+
+
+def test_aimf_totals_are_totals():
+    """Kayes, Mopti, Sikasso: the TOTAL line is the table's total, not the last row's budget."""
+    for fiche, line, budget, total in (
+        (13239, 13342, "64 000 €", "TOTAL 104 000"),
+        (13353, 13473, "33 000 €", "TOTAL 108 000"),
+        (13488, 13594, "22 000 €", "TOTAL 142 500 €"),
+    ):
+        actions = parsed(fiche)[0]
+        rows = {a.line: a for a in actions if not a.is_total}
+        assert rows[line].budget_as_printed == budget
+        assert [a.budget_as_printed for a in actions if a.is_total] == [total]
+
+
+def test_draveil_no_phantom_row():
+    """« Soutien coopérative scolaire » prints no actions: its 700 € is its budget."""
+    draveil = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in parsed(6196)[0]
+    ]
+    assert ("Soutien coopérative scolaire", None, "annuel", "700 €") in draveil
+    assert len(draveil) == 6
+    assert all(a[1] != "700 €" for a in draveil)
+
+
+def test_marolles_read_cell_by_cell():
+    cells = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in parsed(13716)[0]
+    ]
+    agri = "Développement des activités agricoles"
+    forages = "Réhabilitation de forages profonds (90-100m) Guingui Foutougou"
+    aide = "Aide au développement Lancement de fonds"
+    assert cells == [
+        ("Alphabétisation", "Réhabilitation Ecole", None, "20 000 Fr"),
+        (agri, "Amélioration Aviculture", "2002", "11 000 Fr"),
+        (agri, "Constitution d’une banque de céréales", None, None),
+        (agri, "Soutien maraîchage", "1998", "1500 Euros"),
+        (
+            forages,
+            "Aménagement des équipements en fonction de la capacité achat de matériel sur place.",
+            "Début 1993\nExploitation",
+            "Phase 1\n20 000 Euros",
+        ),
+        (forages, "Rénovation des bassins", "Rénovation 2004", "Phase 2\nAttente devis"),
+        (aide, "- Subvention d’associations locales", "2003", "1200 euros"),
+        (aide, "- Achat d’outillage", "2003", None),
+        (aide, "- Micro-crédits", "2003", None),
+    ]
+
+
+def test_thionville_kenieba_first_column_is_not_a_period():
+    actions, problems = parsed(12116)
+    assert not any(
+        "Délégation" in (a.period_as_printed or "") or "Projets" in (a.period_as_printed or "")
+        for a in actions
+    )
+    cells = [(a.domain_as_printed, a.period_as_printed, a.budget_as_printed) for a in actions]
+    assert cells[0] == ("Projets 2000", None, "(36.000 FF) ou 5.488 €.")
+    assert cells[5] == (
+        "Délégation de thionvillois : Jean-Jacques DENOT, Patricia MOREL et Nicole PALMER",
+        "Du 14 au 24 janvier 2002",
+        "aux frais des voyageurs",
+    )
+    assert cells[8] == (
+        "Délégation de trois villageois : Mady CAMARA Djigui KEITA et Mamadou KEITA.",
+        "Du 11 au 25 juin 2004.",
+        None,
+    )
+    assert [
+        a.budget_as_printed
+        for a in actions
+        if a.domain_as_printed == "Projets 2004 : Pour les femmes"
+    ] == [
+        "4.230 €",
+        "2.477 €\n2.477 €",
+        "0",
+    ]
+    assert len(actions) == 15
+    assert any(p.kind == "uncertain-alignment" for p in problems)
+
+
+def test_grand_lyon_row_3_dates_are_dates():
+    row = {a.line: a for a in parsed(7752)[0]}[7904]
+    assert row.period_as_printed == (
+        "Une convention de Sept. 2003 à déc. 2004\nPartenariat renouvelé en 2005\n"
+        "Partenariat renouvelé jusqu’en 2008"
+    )
+    assert row.description.split("\n")[-1] == "Recherche de financement PPTE"
+    assert row.budget_as_printed is None
 
 
 def test_empty_tables():
@@ -222,12 +386,12 @@ def test_empty_tables():
 def all_actions():
     for fiche in tables():
         actions, _ = parsed(fiche)
-        yield from ((fiche, a) for a in actions)
+        yield from ((fiche, a) for a in actions if not a.is_total)
 
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 291
+    assert len(actions) == 325
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     assert problems["missing-domain"] == sum(1 for _, a in actions if a.domain_as_printed is None)
@@ -418,15 +582,31 @@ def test_roncq_second_half_of_a_cell():
     assert by_line[10852].budget_as_printed.startswith("800 000 CFA")
 
 
-def test_aimf_label_glued_to_another_cell():
-    """ "2002, 2005 État civil": the merged cell's label, printed beside a dates cell."""
-    by_line = {a.line: a for a in parsed(12955)[0]}
-    assert by_line[13065].domain_as_printed == "État civil"
-    assert by_line[13065].period_as_printed == "2002, 2005"
-    assert by_line[13065].budget_as_printed is None
-    assert by_line[13074].domain_as_printed == "État civil"
-    assert by_line[13113].domain_as_printed == "Assainissement"
-    assert by_line[13113].budget_as_printed == "210 000 €"
+def test_aimf_bamako_read_by_its_merged_cells():
+    """AIMF / Bamako prints each domain once, beside one of its actions; read by hand, one
+    row per domain cell with all its actions, dates and sums."""
+    bamako = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in parsed(12955)[0]
+    ]
+    assert [row[0] for row in bamako] == [
+        "État civil",
+        "Renforcement des capacités municipales Bonne gouvernance",
+        "Nouvelles technologies",
+        "Secteur marchand",
+        "Santé",
+        "Assainissement",
+        "Humanitaire",
+    ]
+    assert bamako[0][1:] == (
+        "Appui à la modernisation et à la fiabilisation de l’état civil\n"
+        "Observatoires de l’état civil (sensibilisation des autorités locales et centrales "
+        "autour des problématiques liées à l’état civil)\nFormation de cadres municipaux (40)",
+        "Depuis 2002\n2002, 2005\nDepuis 2002",
+        "460 000 €",
+    )
+    assert bamako[5][2:] == ("2001 - 2003\n1991 - 1998\n1999, 2003", "210 000 €\n30 000 €")
+    assert bamako[6][1:] == ("Achat de grains", "2005", "20 000 €")
 
 
 def test_amount_printed_mid_description_keeps_the_description_whole():
@@ -449,24 +629,12 @@ def test_amount_printed_mid_description_keeps_the_description_whole():
 def test_aimf_row_closed_by_a_sum_on_an_actions_line():
     """AIMF tables print a row's dates and budget at the end of its last actions line; the
     lines after it are the next row, not more description."""
-    by_line = {a.line: a for a in parsed(12955)[0]}
-    gestion = by_line[13078]
-    assert gestion.description == "Amélioration de la gestion administrative et financière"
-    assert (gestion.period_as_printed, gestion.budget_as_printed) == ("Depuis 2002", "240 000 €")
-    assert by_line[13085].domain_as_printed == "Nouvelles technologies"
-    assert by_line[13085].budget_as_printed == "60 000 €"
-    artisans = by_line[13096]
-    assert artisans.description == "Formation d’artisans de secteur informel"
-    assert artisans.budget_as_printed == "48 000 €"
-    # the health rows under it are a row of their own, no longer in « Secteur marchand »
-    assert by_line[13098].description.startswith("Construction et équipement de deux centres")
-    assert by_line[13098].budget_as_printed is None
-    mopti = {a.line: a for a in parsed(13353)[0]}
+    mopti = {a.line: a for a in parsed(13353)[0] if not a.is_total}
     assert mopti[13464].domain_as_printed == "Nouvelles technologies Éducation"
     assert mopti[13473].description == "Construction et équipement du centre de santé de Togüel"
     assert mopti[13473].period_as_printed == "2003"
-    assert mopti[13473].budget_as_printed == "33 000 €\nTOTAL 108 000"
-    sikasso = {a.line: a for a in parsed(13488)[0]}
+    assert mopti[13473].budget_as_printed == "33 000 €"
+    sikasso = {a.line: a for a in parsed(13488)[0] if not a.is_total}
     assert sikasso[13588].description == "Modernisation des services financiers"
     assert sikasso[13588].budget_as_printed == "11 500 €"
 
@@ -502,9 +670,6 @@ def test_project_table_of_volets():
 def test_aimf_merged_labels_placed_by_their_printed_line():
     # "Humanitaire Achat de grains" heads the table's last row alone: the row above it
     # ("Don de Bennes…") belongs to the « Assainissement » cell centred above
-    bamako = {a.line: a for a in parsed(12955)[0]}
-    assert bamako[13124].domain_as_printed == "Assainissement"
-    assert bamako[13126].domain_as_printed == "Humanitaire"
     # "Appui à la modernisation de l'état civil / État civil / Formation … / 33 000 €"
     sikasso = {a.line: a for a in parsed(13488)[0]}
     assert sikasso[13582].domain_as_printed == "État civil"
@@ -512,3 +677,28 @@ def test_aimf_merged_labels_placed_by_their_printed_line():
         "Appui à la modernisation de l’état civil Formation de cadres municipaux"
     )
     assert sikasso[13582].budget_as_printed == "33 000 €"
+
+
+def test_a_hand_reading_must_be_printed_word_for_word(tmp_path):
+    """action_readings.csv places printed text; a cell the source does not print stops the
+    import instead of slipping into the data."""
+    import shutil
+
+    from partnerships.importers import references
+    from partnerships.importers.actions import ReadingError
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name in ("domain_labels.csv", "action_readings.csv"):
+        shutil.copy(settings.SOURCES_DIR / name, sources / name)
+    readings = sources / "action_readings.csv"
+    readings.write_text(readings.read_text(encoding="utf-8").replace("4448", "4488", 1))
+    with references.use(sources), pytest.raises(ReadingError, match="4488"):
+        parse_actions_table(tables()[2232])
+
+
+def test_no_total_line_left_in_a_row_and_no_frequency_read_as_a_sum():
+    for _, action in all_actions():
+        items = (action.budget_as_printed or "").split("\n")
+        assert not re.match(r"(?i)^(?:sous-)?total\b", items[-1]), action
+        assert not re.match(r"^\d+\s*à\s*\d+\s+par\s+an", action.budget_as_printed or ""), action

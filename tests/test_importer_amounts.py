@@ -76,7 +76,7 @@ def test_shared_currency_and_years_after_amounts():
         ("3000 à 8580€ l'une", "ambiguous-amount"),
         ("Entre 350 000 € et 400 000 € /an", "ambiguous-amount"),
         ("dons+qq Ff", "unreadable-amount"),
-        ("Gratuit pour notre collectivité", "unreadable-amount"),
+        ("Idem", "unreadable-amount"),
         ("94562", "ambiguous-amount"),
     ],
 )
@@ -85,6 +85,22 @@ def test_unreadable_or_ambiguous_amounts_are_reported(text, kind):
     assert amounts == []
     assert [p.kind for p in problems] == [kind]
     assert problems[0].line == 453 and problems[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en cours",
+        "néant",
+        "PM",
+        "Variable",
+        "Gratuit pour notre collectivité",
+        "Intégré dans un budget global du projet",
+        "Non évaluée financièrement",
+    ],
+)
+def test_a_cell_saying_there_is_no_sum_is_not_a_doubt(text):
+    assert parse_amounts(text, line=3420) == ([], [])
 
 
 def test_fraction_keeps_the_amount_after_equals():

@@ -510,6 +510,7 @@ def test_report_is_short_and_actionable(report):
         # from the contacts parser, which parse_fiches calls
         "guessed-side",
         "replaced-name",
+        "two-names",
         "side-mismatch",
         "unreadable-email",
         "name-differs-from-title",

@@ -194,6 +194,23 @@ def test_fiche_shows_what_the_repertoire_prints(client):
     assert "200\u00a0000 €" in html or "200 000 €" in html  # the budget in euros
 
 
+def test_fiche_says_when_its_actions_table_is_uncertain(client):
+    html = client.get("/partenariats/chilly-mazarin-diema/").content.decode()
+    assert "ne permet pas de placer sûrement chaque cellule" in html
+    assert '<details class="verbatim" open>' in html
+    certain = client.get("/partenariats/draveil-sandare/").content.decode()
+    assert "ne permet pas de placer sûrement chaque cellule" not in certain
+    assert '<details class="verbatim">' in certain
+
+
+def test_fiche_shows_each_partner_as_this_fiche_prints_it(client):
+    # the District's record keeps "BAMAKO" (Grand Lyon's fiche); this list prints "Bamako"
+    html = client.get("/partenariats/acheres-district-de-bamako/").content.decode()
+    assert "Sur cette fiche : Bamako" in html
+    group = client.get("/partenariats/pontcharra-dembella-benkadi-jlendio-fella/").content.decode()
+    assert "14 000 habitants pour l'ensemble des partenaires" in group
+
+
 def test_fiche_marks_open_review_items(client):
     with_items = Partnership.objects.filter(review_items__resolved_at__isnull=True).first()
     assert "à vérifier" in client.get(f"/partenariats/{with_items.slug}/").content.decode()

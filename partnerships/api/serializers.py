@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import privacy
@@ -106,9 +107,29 @@ class DomainRefSerializer(DocumentSerializer):
         fields = ["slug", "name"]
 
 
+class MemberPrintingSerializer(EmptyAsNullMixin, DocumentSerializer):
+    """What one fiche printed for a partner (another fiche may print it otherwise)."""
+
+    class Meta:
+        model = PartnershipMember
+        fields = [
+            "name_as_printed",
+            "population_as_printed",
+            "population",
+            "population_of_group",
+            "location_as_printed",
+        ]
+
+
 class CollectivityRefSerializer(EmptyAsNullMixin, DocumentSerializer):
     region = serializers.SerializerMethodField(
         help_text=gettext_lazy("Région : nom de la région malienne, ou région française")
+    )
+    on_this_fiche = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Nom, population et localisation tels que cette fiche les imprime (les autres "
+            "champs sont ceux de la collectivité, communs à toutes ses fiches)"
+        )
     )
 
     class Meta:
@@ -124,7 +145,13 @@ class CollectivityRefSerializer(EmptyAsNullMixin, DocumentSerializer):
             "location_as_printed",
             "department",
             "region",
+            "on_this_fiche",
         ]
+
+    @extend_schema_field(MemberPrintingSerializer(allow_null=True))
+    def get_on_this_fiche(self, obj) -> dict | None:
+        membership = getattr(obj, "membership", None)
+        return MemberPrintingSerializer(membership).data if membership else None
 
     def get_region(self, obj) -> str | None:
         if obj.country == Country.MALI:
@@ -238,6 +265,7 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
             "presentation",
             "actions",
             "actions_as_printed",
+            "actions_alignment_uncertain",
             "perspectives",
             "documents",
             "domains",

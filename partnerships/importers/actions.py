@@ -23,9 +23,12 @@ from .records import ActionRecord, Line, ReportItem
 from .text import clean_text, collapse, fold, is_footer
 
 DOMAIN_LABELS = "domain_labels.csv"
+READINGS = "action_readings.csv"
 
 TITLE_RE = re.compile(r"Actions de coopération réalisées")
 _HEADER_PHRASES = [
+    # a heading over a second table of the same fiche: "Actions réalisées de 2005-à 2007"
+    r"Actions\s+réalisées\s+(?:de|depuis|en)\s+\d{4}(?:\s*-?\s*(?:à|-)\s*\d{4})?",
     r"Domaines\s+d[’']intervention",
     r"Domaines",
     r"d[’']intervention",
@@ -64,6 +67,12 @@ CURRENCY_WORDS_RE = re.compile(
     r"^(?:de\s+)?(?:francs?\s*)?(?:F?CFA|FcfA|euros?|€)\s*$", re.IGNORECASE
 )
 NUMBERING_RE = re.compile(r"^\d+\.\s*")
+# A frequency is a dates cell, not a sum: "2à 3 par an", "4 fois par an".
+FREQUENCY_RE = re.compile(
+    r"^\d+\s*(?:à\s*\d+\s*)?(?:fois\s+)?par\s+(?:an|mois|semaine)\b", re.IGNORECASE
+)
+# A total (or sub-total) line closes the table: it is not a row's budget.
+TOTAL_RE = re.compile(r"^(?:sous[-\s]?)?total\b", re.IGNORECASE)
 # A day or an ordinal opening a dates cell ("4 au 13 mars 2002", "1er au 15 décembre", "1er
 # stage de"): a number, but not an amount.
 DAY_DATE_RE = re.compile(
@@ -92,7 +101,6 @@ LEAD_RE = re.compile(
 CAPS_START_RE = re.compile(
     r"^(?:\d+\.\s*)?(?!(?:F?CFA|FF|PM|TOTAL)\b)([A-ZÀÂÉÈÊÎÔÛÇ][A-ZÀÂÉÈÊÎÔÛÇ’'\-]{2,})(?=\s|$|/|:)"
 )
-LOWER_WORDS = {"a", "à", "et", "de", "des", "du", "la", "le", "les", "en", "au"}
 LABEL_WIDTH = 27  # the domain column wraps its text at about this many characters
 
 
@@ -145,6 +153,8 @@ def _is_header_line(text: str) -> bool:
 
 def _is_date_line(text: str) -> bool:
     body = NUMBERING_RE.sub("", text.strip())
+    if FREQUENCY_RE.match(body):
+        return True
     if not body or CURRENCY_RE.search(body) or len(body) > 32 or CAPS_START_RE.match(body):
         return False
     if DAY_DATE_RE.match(body):
@@ -154,6 +164,8 @@ def _is_date_line(text: str) -> bool:
 
 def _is_amount_line(text: str) -> bool:
     body = NUMBERING_RE.sub("", text.strip())
+    if FREQUENCY_RE.match(body):
+        return False
     if not body or (DAY_DATE_RE.match(body) and not CURRENCY_RE.search(body)):
         return False
     if CURRENCY_RE.search(body) and not LEAD_RE.match(body):
@@ -200,10 +212,6 @@ def _is_prose(content: list) -> bool:
     ]
     first = content[0][1][1].strip()
     return len(first) > 20 and len(long_lines) >= 2 and 2 * len(long_lines) >= len(content)
-
-
-def _fold_words(text: str) -> str:
-    return fold(NUMBERING_RE.sub("", text))
 
 
 def _label_prefix(text: str, labels: list[str], strict: bool) -> int | None:
@@ -315,7 +323,9 @@ def _join_cell(lines: list[str]) -> str | None:
                 or text[0].islower()
                 or text[0] in "()«"
                 or CURRENCY_WORDS_RE.match(text)
-                or re.search(r"(?:\b(?:à|et|de|du|au|pour|sur|des|en|le|la|ou)|[:,–-])$", prev)
+                or re.search(
+                    r"(?:\b(?:à|et|de|du|au|pour|sur|des|en|le|la|ou|depuis)|[:,–-])$", prev
+                )
                 or re.search(rf"\b(?:{MONTHS})$", prev, re.IGNORECASE)
             )
             if re.match(r"^(?:de|du)\s+\d", text) and re.search(rf"{_YEAR}\W*$", prev):
@@ -641,7 +651,12 @@ def _build_rows(blocks: list, labels: list[str], problems: list[ReportItem]) -> 
             if row.budget:
                 row.col = "E" if next_kind == "text" else "B"
             continue
-        if kind == "budget" and row is not None and row.domain and not row.actions:
+        if (
+            kind == "budget"
+            and row is not None
+            and row.domain
+            and not (row.actions or row.period or row.budget)
+        ):
             kind = "text"  # "10 puits par an Chaque année 150 000 €": a whole row on one line
         if kind == "budget":
             # Runs of blank cells are not reliable (some tables pad every cell with them): a
@@ -1037,8 +1052,9 @@ def _fill_merged_domains(
             ReportItem(
                 line=numbers[0],
                 kind="inferred-domain",
-                message="Domaine non imprimé à la ligne : repris du libellé le plus proche "
-                "(cellule fusionnée), à vérifier",
+                message="Aucun domaine imprimé sur ces lignes : le libellé le plus proche "
+                "leur est attribué (cellule fusionnée sur plusieurs lignes). Vérifier sur le "
+                "PDF que ces actions relèvent bien de ce domaine.",
                 value=f"{domain} ← lignes {', '.join(map(str, numbers))}",
                 field="domain",
             )
@@ -1190,8 +1206,149 @@ def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Re
     return records, problems
 
 
+# ---------------------------------------------------------------- tables read by hand
+
+
+class ReadingError(ValueError):
+    """A hand reading of ``action_readings.csv`` that the source text does not print."""
+
+
+@references.per_import
+def _readings(tables) -> list[tuple[int, int, list[dict[str, str]]]]:
+    """The tables read by hand: (first line, last line, rows), in the order of the file."""
+    spans: dict[tuple[int, int], list[dict[str, str]]] = {}
+    for row in tables.rows(READINGS):
+        first, last = (int(n) for n in row["table"].split("-"))
+        spans.setdefault((first, last), []).append(row)
+    return [(first, last, rows) for (first, last), rows in spans.items()]
+
+
+def _cell(text: str, separator: str = "\n") -> str | None:
+    """A cell of the readings: printed lines separated by " | ", one item per line (a domain
+    label's lines are joined with a space)."""
+    items = [collapse(item) for item in (text or "").split("|")]
+    return separator.join(item for item in items if item) or None
+
+
+def _squeeze(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _read_by_hand(
+    lines: list[Line], first: int, last: int, rows: list[dict[str, str]]
+) -> tuple[list[ActionRecord], list[ReportItem]]:
+    """The rows a person read in lines ``first``-``last``, each cell checked against them.
+
+    Every item of every cell must be printed there, word for word (whitespace aside: the
+    extraction cuts "XEMARD-" / "DIALLO."): a reading places the printed text in its row and
+    column, it never rewrites it.
+    """
+    printed = _squeeze(" ".join(t for n, t in lines if first <= n <= last and not is_footer(t)))
+    records: list[ActionRecord] = []
+    problems: list[ReportItem] = []
+    for row in rows:
+        cells = {name: _cell(row[name]) for name in ("description", "period", "budget")}
+        cells["domain"] = _cell(row["domain"], " ")
+        for name in ("domain", "description", "period", "budget"):
+            for item in (row[name] or "").split("|"):
+                if _squeeze(item) not in printed:
+                    raise ReadingError(
+                        f"{READINGS}, tableau {first}-{last}, ligne {row['line']} : "
+                        f"« {item} » ({name}) n'est pas imprimé dans ces lignes"
+                    )
+        line = int(row["line"])
+        start, end = parse_years(cells["period"] or cells["description"])
+        records.append(
+            ActionRecord(
+                line=line,
+                domain_as_printed=cells["domain"],
+                description=cells["description"],
+                period_as_printed=cells["period"],
+                budget_as_printed=cells["budget"],
+                start_year=start,
+                end_year=end,
+                is_total=row["kind"] == "total",
+                read_by_hand=True,
+            )
+        )
+        if row["doubt"].strip():
+            problems.append(
+                ReportItem(
+                    line=line,
+                    kind="uncertain-alignment",
+                    message=row["doubt"].strip(),
+                    value=" | ".join(v.replace("\n", " / ") for v in cells.values() if v)[:200],
+                    field="actions",
+                )
+            )
+    return records, problems
+
+
+def _split_totals(records: list[ActionRecord]) -> list[ActionRecord]:
+    """A TOTAL line printed under the last row's budget is the table's total, not that row's."""
+    result: list[ActionRecord] = []
+    for record in records:
+        items = (record.budget_as_printed or "").split("\n")
+        index = len(items) - 1
+        # only a closing line: "total :146616€" followed by more sums is one row's total
+        # over several years (Alençon), not the table's
+        if not TOTAL_RE.match(items[index]) or record.is_total:
+            result.append(record)
+            continue
+        if index or record.description or record.period_as_printed:
+            record.budget_as_printed = "\n".join(items[:index]) or None
+            result.append(record)
+        result.append(
+            ActionRecord(
+                line=record.line,
+                domain_as_printed=None,
+                description=None,
+                budget_as_printed="\n".join(items[index:]),
+                is_total=True,
+            )
+        )
+    return result
+
+
 def parse_actions_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
-    """One ActionRecord per row of the table(s), and the report of what could not be placed."""
+    """One ActionRecord per row of the table(s), and the report of what could not be placed.
+
+    A table read by hand (``action_readings.csv``) is taken from there; the rest of the lines
+    are parsed. A TOTAL line becomes a record of its own (``is_total``).
+    """
+    numbers = {number for number, _ in lines}
+    blocks: list[tuple[int, list[ActionRecord]]] = []  # (first line, records in printed order)
+    problems: list[ReportItem] = []
+    for first, last, rows in _readings():
+        if first not in numbers:
+            continue
+        if all(row["kind"] == "incertain" for row in rows):
+            # a table left to the parser, which a reader found it cannot realign
+            problems += [
+                ReportItem(
+                    line=int(row["line"]),
+                    kind="uncertain-alignment",
+                    message=row["doubt"],
+                    value=f"lignes {first} à {last}",
+                    field="actions",
+                )
+                for row in rows
+            ]
+            continue
+        if first in numbers:
+            read, report = _read_by_hand(lines, first, last, rows)
+            blocks.append((first, read))
+            problems += report
+            lines = [(n, t) for n, t in lines if not first <= n <= last]
+    if any(t.strip() and not is_footer(t) and not TITLE_RE.search(t) for _, t in lines):
+        parsed, report = _parse_table(lines)
+        blocks += [(record.line, [record]) for record in _split_totals(parsed)]
+        problems += report
+    blocks.sort(key=lambda block: block[0])
+    return [record for _, block in blocks for record in block], problems
+
+
+def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
     if any(PROJECT_HEADER_RE.match(text) for _, text in lines):
         return _parse_project_table(lines)
     problems: list[ReportItem] = []
@@ -1234,9 +1391,11 @@ def parse_actions_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Rep
             problems.append(
                 ReportItem(
                     line=row.line,
-                    kind="unaligned-table",
-                    message="Tableau extrait colonne par colonne : actions, dates et budgets "
-                    "à réaligner d'après le PDF",
+                    kind="uncertain-alignment",
+                    message=f"Tableau des actions extrait colonne par colonne (lignes {first} à "
+                    f"{last}) : les actions, dates et budgets n'ont pas pu être remis sur leurs "
+                    "lignes. Le tableau tel qu'imprimé est joint à la fiche ; réaligner les "
+                    "cellules d'après le PDF.",
                     value=f"lignes {first}-{last}",
                     field="actions",
                 )

@@ -35,6 +35,11 @@ _CURRENCY = (
     r"(?P<cur>€|\ufffd|euros?\b|E\b|"
     r"(?:de\s+)?(?:francs?\s*CFA|F\s*CFA|Fcfa|CFA)\b|Ff\b|FF\b|Fr\b|kF\b|(?:de\s+)?francs?\b)"
 )
+# Budget cells that state there is no sum to read ("en cours", "néant", "PM" = pour mémoire,
+# "Variable", "Intégré dans un budget global…", "Gratuit…", "Non évaluée financièrement").
+NO_AMOUNT_RE = re.compile(
+    r"^(?:en cours|néant|pm|variable|gratuit|intégrée?|non évaluée?)\b", re.IGNORECASE
+)
 AMOUNT_RE = re.compile(
     rf"(?P<num>{_NUMBER})\s*(?P<mult>millions?\s*(?:de\s+|d['’]\s*)?)?{_CURRENCY}?",
     re.IGNORECASE,
@@ -143,6 +148,8 @@ def parse_amounts(
                 continue  # a duration or a count, not money
         found.append([match, currency, value, index])
     if not found and re.search(r"\d", flat) is None:
+        if NO_AMOUNT_RE.match(flat):
+            return [], problems  # the fiche says plainly there is no sum: nothing to check
         problems.append(
             _problem(line, "unreadable-amount", "Budget non chiffré : montant à saisir", flat)
         )

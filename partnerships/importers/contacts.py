@@ -817,9 +817,24 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
         several = _several_people(line)
         found = None if several else _person(line) or _name_by_email(line, group.email)
         for name, function in several or ([found] if found else []):
-            name, earlier = _replaced_name(name, False)
-            if earlier:
+            current, earlier = _replaced_name(name, False)
+            if earlier and executive:
+                name = current
                 _report_replaced(report, number, line, earlier, group.email)
+            elif earlier:
+                # Two names on an elected official's or a service's line may be two people
+                # as well as a name replaced after the 2008 elections: kept as printed.
+                report.append(
+                    ReportItem(
+                        number,
+                        "two-names",
+                        f"Deux noms imprimés sur une ligne (« {earlier} », « {current} ») : "
+                        "deux personnes, ou un nom remplacé après les élections de 2008 ? "
+                        "Gardés tels qu'imprimés ; vérifier et corriger le contact.",
+                        collapse(line) or "",
+                        "name",
+                    )
+                )
             function, address = _split_address(function)
             parts = [*prefix, function] if function else list(prefix)
             people.append(_Person(name, [p for p in parts if p], number))

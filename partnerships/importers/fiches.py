@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .contacts import parse_contacts
 from .records import CollectivityRef, FicheRecord, Line, ReportItem
 from .text import clean_text, collapse, fold, footer_page, is_footer
 
@@ -246,10 +247,6 @@ def _parse_fiche(status: str, chunk: list[Line]) -> tuple[FicheRecord, list[Repo
 
 def _contacts(rows: list[Line], has_malian: bool) -> tuple[list, list[ReportItem]]:
     if not rows:
-        return [], []
-    try:  # written by another helper: absent until it lands
-        from .contacts import parse_contacts
-    except ImportError:
         return [], []
     return parse_contacts(rows, has_malian)
 

@@ -18,6 +18,7 @@ from .records import DomainHeading, Line, ListedPair, ReportItem
 from .text import collapse, fold, is_footer
 
 DEPARTMENTS = "french_departments.csv"
+COMMUNES = "french_communes.csv"
 DOMAINS = "domains.csv"
 MALI_CERCLES = "mali_cercles.csv"
 MALIAN_REGIONS = "malian_regions.csv"
@@ -154,6 +155,43 @@ def match_department(text: str) -> dict | None:
     if best:
         return best.payload
     return _department_by_code(text)
+
+
+def _commune_key(name: str) -> str:
+    key = fold(name)
+    key = re.sub(r"^(?:commune|ville|mairie) (?:de |d |du )?", "", key)
+    return re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", key))
+
+
+@references.per_import
+def _communes_by_key(tables) -> dict[str, list[dict]]:
+    index: dict[str, list[dict]] = {}
+    for row in tables.rows(COMMUNES):
+        index.setdefault(_commune_key(row["name"]), []).append(row)
+    return index
+
+
+def match_commune(names: list[str], french_region: str = "") -> tuple[dict | None, list[dict]]:
+    """The département of a French commune from the communes reference (INSEE's list).
+
+    Returns (département row, []) when the printed names designate one département, else
+    (None, candidates): no commune of that name, or homonyms in several départements that the
+    région printed for it (``french_region``, today's name) does not tell apart. A commune of
+    2008 merged since into a commune nouvelle is found as a delegated commune.
+    """
+    index = _communes_by_key()
+    candidates: list[dict] = []
+    for name in names:
+        candidates = index.get(_commune_key(name), [])
+        if candidates:
+            break
+    departments = {row["code"]: row for row in load_departments()}
+    codes = sorted({row["department"] for row in candidates if row["department"] in departments})
+    if len(codes) > 1 and french_region:
+        codes = [c for c in codes if departments[c]["region"] == french_region]
+    if len(codes) == 1:
+        return departments[codes[0]], []
+    return None, candidates
 
 
 # A département number standing alone ("78", "94-Ile de France", "Rhône-Alpes (42)"): not part
@@ -436,12 +474,16 @@ def _split_at(text: str, offset: int) -> tuple[str, str]:
     return collapse(text[:offset]) or "", collapse(text[offset:]) or ""
 
 
-def _guess_split(text: str, heading_place: str) -> tuple[str, str] | None:
-    """(French, Malian) for a row printed without " / "; None when no rule applies."""
+def _guess_split(text: str, heading_place: str) -> tuple[str, str, bool] | None:
+    """(French, Malian, certain) for a row printed without " / "; None when no rule applies.
+
+    Certain when the French name ends with its département or région, or the Malian name is a
+    known place: only a split at a bare Malian marker ("Région de …") is left to check.
+    """
     # 1. The French name ends with its département or région: "Conseil général du Morbihan".
     best = _best([m for m in _department_matches(text) + _region_2008_matches(text) if m.first > 0])
     if best and collapse(text[best.end :]):
-        return _split_at(text, best.end)
+        return (*_split_at(text, best.end), True)
     # 2. The Malian name ends the row: a known place, possibly qualified ("Ménaka (Cercle)"),
     # or the place of the table's heading ("Saintes Tombouctou").
     qualifier = _QUALIFIER_RE.search(text)
@@ -451,11 +493,11 @@ def _guess_split(text: str, heading_place: str) -> tuple[str, str] | None:
     body_end = len(_tokens(body))
     tail = [m for m in places if m.first > 0 and m.first + m.count == body_end]
     if tail:
-        return _split_at(text, max(tail, key=lambda m: m.count).start)
+        return (*_split_at(text, max(tail, key=lambda m: m.count).start), True)
     # 3. A Malian marker opens the Malian name: "… Région de Kayes", "… Cercle de Yanfolila".
     for marker in _MALIAN_MARKER_RE.finditer(text):
         if marker.start() > 0:
-            return _split_at(text, marker.start())
+            return (*_split_at(text, marker.start()), False)
     return None
 
 
@@ -510,15 +552,18 @@ def _annex_row(
                 ReportItem(lineno, "unsplit-row", "Ligne d'annexe impossible à découper", text)
             )
             return ListedPair(lineno, text, "", None, heading)
-        french, malian = split
-        report.append(
-            ReportItem(
-                lineno,
-                "guessed-split",
-                "Ligne sans « / » : partage France/Mali déduit, à vérifier",
-                f"{french} | {malian}",
+        french, malian, certain = split
+        if not certain:
+            report.append(
+                ReportItem(
+                    lineno,
+                    "guessed-split",
+                    "Ligne de l'annexe 1 imprimée sans « / » : partagée avant « "
+                    f"{malian.split()[0]} » entre partenaire français et partenaire malien. "
+                    "Vérifier le partage.",
+                    f"{french} | {malian}",
+                )
             )
-        )
         return ListedPair(lineno, french, malian, None, heading)
 
     french = collapse(text[: slash.start()]) or ""

@@ -70,6 +70,8 @@ class ActionRecord:
     budget_as_printed: str | None = None
     start_year: int | None = None
     end_year: int | None = None
+    is_total: bool = False  # a TOTAL line of the table: a total budget, not an action
+    read_by_hand: bool = False  # from action_readings.csv: its cells are placed, not guessed
 
 
 @dataclass

@@ -100,6 +100,10 @@ class PartnershipDraft:
     domains: set[str] = field(default_factory=set)
     mentions: list[dict] = field(default_factory=list)
     actions: list[dict] = field(default_factory=list)
+    totals: list[dict] = field(default_factory=list)  # TOTAL lines of the actions table
+    alignment_uncertain: bool = False
+    # what this fiche (or list) printed for each partner: (side, collectivity key) -> fields
+    printed: dict[tuple[str, str], dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -256,12 +260,23 @@ class Assembler:
         for fiche in fiches:
             self.add_fiche(fiche)
         self.annex_regions = {}
+        # the fiches some row of Annexe 1 designates by their partners' names
+        self.annex_fiches = {
+            id(found)
+            for pair in annex
+            if (found := self.find_fiche(pair, *self.listed_keys(pair))) is not None
+        }
+        # pairs the "non renseignés" list names: pairs without a fiche
+        self.unlisted_keys = {
+            (french, tuple(malian)) for french, malian in map(self.listed_keys, unlisted)
+        }
         for pair in annex:
             self.add_listed(pair, from_annex=True)
         for pair in unlisted:
             self.add_listed(pair, from_annex=False)
         self.tag_from_summary(summary)
         self.finish_collectivities()
+        self.report_near_duplicates()
         self.group_report_items()
         return self.dataset(fiches, summary)
 
@@ -293,19 +308,42 @@ class Assembler:
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
         self.report += report
+        draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
         draft.actions = []
         for record in records:
-            domains = self.map_domains(record)
+            reported = len(self.report)
             amounts = self.amounts(
                 record.budget_as_printed, record.line, "budget", currency, reason
             )
+            if record.read_by_hand:
+                # a person read these cells: words in the budget column ("aux frais des
+                # voyageurs", "Phase 2") are what the fiche prints, not amounts to decipher
+                self.report[reported:] = [
+                    i for i in self.report[reported:] if i.kind != "unreadable-amount"
+                ]
+            if record.is_total:
+                draft.totals.append({"record": record, "amounts": amounts})
+                continue
+            domains = self.map_domains(record)
             draft.actions.append({"record": record, "domains": domains, "amounts": amounts})
             draft.domains.update(domains)
-        for ref in fiche.french:
-            draft.french.append(self.add_ref(ref, fiche))
-        for ref in fiche.malian:
-            draft.malian.append(self.add_ref(ref, fiche))
+        self.check_totals(draft)
+        for side, refs, members in (
+            ("FR", fiche.french, draft.french),
+            ("ML", fiche.malian, draft.malian),
+        ):
+            for ref in refs:
+                member = self.add_ref(ref, fiche)
+                members.append(member)
+                group = len(refs) > 1 and bool(ref.population_as_printed)
+                draft.printed[(side, member.key)] = dict(
+                    name_as_printed=collapse(ref.name_as_printed) or "",
+                    population_as_printed=collapse(ref.population_as_printed) or "",
+                    population=parse_population(ref.population_as_printed),
+                    population_of_group=group,
+                    location_as_printed=collapse(ref.location_as_printed) or "",
+                )
         # A collectivity's web site is the one given by its executive's block, when it is alone
         # on its side (a group's site would belong to the group's leader only).
         for side, members in (("FR", draft.french), ("ML", draft.malian)):
@@ -323,6 +361,24 @@ class Assembler:
                 if sites and not members[0].website:
                     members[0].website = sites[0]
         self.partnerships.append(draft)
+
+    def check_totals(self, draft: PartnershipDraft):
+        """A printed total is checked against the sum of the rows' amounts (in euros)."""
+        rows = [a for action in draft.actions for a in action["amounts"] if not a.is_total]
+        for total in draft.totals:
+            for amount in total["amounts"]:
+                printed = to_eur(amount.amount, amount.currency)
+                summed = sum((to_eur(a.amount, a.currency) for a in rows), Decimal(0))
+                if rows and abs(printed - summed) > 1:
+                    self.note(
+                        total["record"].line,
+                        "total-mismatch",
+                        f"Le total imprimé ({amount.as_printed}) ne correspond pas à la somme "
+                        f"des montants des lignes du tableau ({summed:,.0f} €) : vérifier les "
+                        "montants des lignes et le total.".replace(",", "\u202f"),
+                        total["record"].budget_as_printed or "",
+                        "budget",
+                    )
 
     def add_ref(self, ref: CollectivityRef, fiche: FicheRecord) -> CollectivityDraft:
         draft = self.registry.add(ref.side, ref.name_as_printed, ref.line)
@@ -381,6 +437,30 @@ class Assembler:
             if region_2008:
                 draft.french_region = self.current_region(region_2008)
 
+    def place_commune(self, draft: CollectivityDraft):
+        """A French commune printed without its département takes it from INSEE's list of
+        communes; homonyms the printed région does not tell apart are left for a person."""
+        department, candidates = lists.match_commune(
+            [draft.name, *draft.printings], draft.french_region
+        )
+        if department:
+            draft.department = department["name"]
+            draft.department_code = department["code"]
+            draft.french_region = department["region"]
+            return
+        if candidates:
+            where = ", ".join(sorted({f"{c['name']} ({c['department']})" for c in candidates}))
+            message = (
+                "Commune française sans département imprimé, et plusieurs communes de ce nom "
+                f"en France : {where}. Choisir son département d'après la fiche."
+            )
+        else:
+            message = (
+                "Commune française sans département imprimé et absente de la liste des "
+                "communes de l'INSEE : vérifier le nom et saisir le département."
+            )
+        self.note(draft.line, "commune-without-department", message, draft.name, "department")
+
     def current_region(self, region_2008: str) -> str:
         for row in lists.load_departments():
             if row["region_2008"] == region_2008:
@@ -418,16 +498,54 @@ class Assembler:
         alone = [d for d in candidates if not d.malian]
         return alone[0] if len(alone) == 1 and pair.region_heading else None
 
-    def add_listed(self, pair: ListedPair, from_annex: bool):
-        french_key = places.collectivity_key(pair.french_as_printed)
+    def listed_keys(self, pair: ListedPair) -> tuple[str, list[str]]:
         malian_names = (
             places.split_partners(pair.malian_as_printed) if pair.malian_as_printed else []
         )
-        malian_keys = [places.collectivity_key(n) for n in malian_names]
+        return (
+            places.collectivity_key(pair.french_as_printed),
+            [places.collectivity_key(n) for n in malian_names],
+        )
+
+    def fiche_of_annex_row(self, french_key: str, region: str | None):
+        """The fiche an Annexe 1 row names otherwise: Annexe 1 gives every fiche a row, so a
+        row of the same French partner and Malian region is the row of that partner's one fiche
+        that no other row names ("Saint-Denis / Arrondissement d'Aourou" in the Kayes table is
+        the fiche Saint-Denis / Djélébou, Karakoro et Sahel, communes of the cercle of Kayes).
+        Not for a pair the "non renseignés" list names too: that list says it has no fiche."""
+        if region is None:
+            return None
+        found = [
+            d
+            for d in self.partnerships
+            if d.fiche is not None
+            and id(d) not in self.annex_fiches
+            and (
+                french_key in {c.key for c in d.french}
+                or names_collectivity(french_key, title_french_key(d.title))
+            )
+            and d.malian
+            and all(m.malian_region == region for m in d.malian)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def add_listed(self, pair: ListedPair, from_annex: bool):
+        french_key, malian_keys = self.listed_keys(pair)
+        malian_names = (
+            places.split_partners(pair.malian_as_printed) if pair.malian_as_printed else []
+        )
         region = None
         if pair.region_heading:
             region, _ = places.resolve_malian_region(pair.region_heading)
         draft = self.find_fiche(pair, french_key, malian_keys)
+        if (
+            draft is None
+            and from_annex
+            and (french_key, tuple(malian_keys)) not in self.unlisted_keys
+        ):
+            draft = self.fiche_of_annex_row(french_key, region)
+            if draft is not None:
+                self.annex_fiches.add(id(draft))
         if draft is None:
             draft = next(
                 (
@@ -460,10 +578,15 @@ class Assembler:
                 french=[french],
                 malian=malian,
             )
+            draft.printed[("FR", french.key)] = listed_printing(pair.french_as_printed)
+            for name, member in zip(malian_names, malian, strict=True):
+                draft.printed.setdefault(("ML", member.key), listed_printing(name))
             self.partnerships.append(draft)
         else:
             if not draft.malian and malian_names:
                 draft.malian = [self.registry.add("ML", name, pair.line) for name in malian_names]
+                for name, member in zip(malian_names, draft.malian, strict=True):
+                    draft.printed.setdefault(("ML", member.key), listed_printing(name))
                 self.note(
                     pair.line,
                     "partner-from-list",
@@ -522,6 +645,8 @@ class Assembler:
         if not record.domain_as_printed:
             return []
         slug = actions_parser.map_domain(record.domain_as_printed, self.domain_labels)
+        if not slug and fold(record.domain_as_printed) in self.domain_labels:
+            return []  # a label known to name no domain (a group of projects, a delegation)
         if not slug:
             self.note(
                 record.line,
@@ -584,7 +709,10 @@ class Assembler:
                     self.note(
                         heading.line,
                         "ambiguous-summary-tag",
-                        "Collectivité à plusieurs fiches : domaine attribué à toutes",
+                        f"Le tableau récapitulatif range « {name} » sous « "
+                        f"{heading.name_as_printed} », mais cette collectivité a plusieurs "
+                        "fiches dont aucune ne cite ce domaine dans ses actions : il est donné "
+                        "à toutes. Vérifier à quelle fiche il revient.",
                         f"{name} → {heading.name_as_printed}",
                     )
                 for draft in with_domain or drafts:
@@ -608,6 +736,8 @@ class Assembler:
                 draft.cercle = ""  # a region's body is not in one of its cercles
             if draft.kind == "departement":
                 self.place_french(draft, draft.name)  # a conseil général is its département
+            elif draft.kind == "commune" and draft.country == "FR" and not draft.department:
+                self.place_commune(draft)
             elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:
                 region_2008 = lists.match_region_2008(draft.name)
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
@@ -629,6 +759,45 @@ class Assembler:
                     "Région malienne non déterminée",
                     draft.name_as_printed,
                     "malian_region",
+                )
+
+    def report_near_duplicates(self):
+        """Two collectivities whose names differ by words around the same name ("Mourdiah" and
+        "Niamana – Mourdiah", "Sainte-Maure-de-Touraine" and its communauté de communes) may be
+        one: a person checks (the spellings known to be one are in collectivity_aliases.csv)."""
+        drafts = sorted(self.registry.drafts.values(), key=lambda d: (d.line, d.key))
+        for short in drafts:
+            words = fold(short.name)
+            if not words:
+                continue
+            for long in drafts:
+                other = fold(long.name)
+                if long is short or long.country != short.country or other == words:
+                    continue
+                match = re.search(rf"(?:^|\b(\w+) ){re.escape(words)}$", other)
+                if not match or match.group(1) in ("du", "de", "d", "des"):
+                    if not (match and short.kind == "commune" and long.kind in ("cc", "ca", "cu")):
+                        continue
+                if short.kind != long.kind and not (
+                    short.kind == "commune" and long.kind in ("cc", "ca", "cu")
+                ):
+                    continue
+                if (short.malian_region or None) != (long.malian_region or None):
+                    continue
+                pairs = {
+                    d.title
+                    for d in self.partnerships
+                    if short in d.french + d.malian or long in d.french + d.malian
+                }
+                self.note(
+                    short.line,
+                    "possible-duplicate",
+                    f"« {short.name_as_printed} » (ligne {short.line}) et "
+                    f"« {long.name_as_printed} » (ligne {long.line}) : peut-être la même "
+                    "collectivité (ou une commune et l'intercommunalité de son nom). Vérifier "
+                    "s'il s'agit du même partenaire et du même partenariat.",
+                    f"{short.name} / {long.name} — {' ; '.join(sorted(pairs))}",
+                    "collectivity",
                 )
 
     # -- output ----------------------------------------------------------------------------
@@ -778,6 +947,7 @@ class Assembler:
                 source_page=fiche.page if fiche else None,
                 domains=[[slug] for slug in sorted(draft.domains)],
                 mentions=sorted(draft.mentions, key=lambda m: (m["line"], m["french"])),
+                actions_alignment_uncertain=draft.alignment_uncertain,
             )
             if fiche:
                 fields.update(
@@ -808,6 +978,7 @@ class Assembler:
                             collectivity=[member.slug],
                             side=side,
                             position=position,
+                            **(draft.printed.get((side, member.key)) or listed_printing("")),
                         )
                     )
             if not fiche:
@@ -842,7 +1013,9 @@ class Assembler:
                         budget_obj(
                             draft.slug,
                             budget_position,
-                            "total" if amount.is_total else kind,
+                            "total"
+                            if amount.is_total
+                            else ("other" if is_cumulative(text, amount.as_printed) else kind),
                             amount,
                             None,
                             fiche.field_lines.get(name, fiche.line),
@@ -875,6 +1048,14 @@ class Assembler:
                             amount,
                             [draft.slug, position],
                             record.line,
+                        )
+                    )
+            for total in draft.totals:
+                for amount in total["amounts"]:
+                    budget_position += 1
+                    budgets.append(
+                        budget_obj(
+                            draft.slug, budget_position, "total", amount, None, total["record"].line
                         )
                     )
         fixtures["partnerships.json"] = partnerships + members
@@ -962,6 +1143,34 @@ class Assembler:
     def fiche_end(self, spans, index) -> int:
         start = spans[index][0]
         return next(b for b in self.boundaries if b > start)
+
+
+def listed_printing(name: str) -> dict:
+    """A partner as a list prints it: a name, nothing else."""
+    return dict(
+        name_as_printed=collapse(name) or "",
+        population_as_printed="",
+        population=None,
+        population_of_group=False,
+        location_as_printed="",
+    )
+
+
+CUMULATIVE_RE = re.compile(r"\bdepuis\s+(?:19|20)\d\d\b", re.IGNORECASE)
+PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b", re.IGNORECASE)
+
+
+def is_cumulative(text: str | None, as_printed: str) -> bool:
+    """An amount spent "since 2002" ("Depuis 2002, 104 000 € ont été investis") is a sum over
+    years, not an annual budget; "350 000 €/an (depuis 2002)" is annual."""
+    if not text or as_printed not in text:
+        return False
+    # the clause holding the amount: "…, soit environ 195 000 € par an" is a clause of its own
+    start = text.index(as_printed)
+    clause_start = max(text.rfind(" soit ", 0, start), text.rfind(" : ", 0, start), 0)
+    ends = [i for i in (text.find(" soit ", start), text.find(". ", start)) if i >= 0]
+    clause = text[clause_start : min(ends) if ends else len(text)]
+    return bool(CUMULATIVE_RE.search(clause)) and not PER_YEAR_RE.search(clause)
 
 
 def obj(model: str, **fields) -> dict:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.dispatch import receiver
@@ -22,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import locking
-from ..models import Collectivity, Country, Partnership, ReviewItem, unique_slug
+from ..models import (
+    REVIEW_KIND_LABELS,
+    Collectivity,
+    Country,
+    Partnership,
+    ReviewItem,
+    unique_slug,
+)
 from ..responses import bad_request
 from .forms import (
     ActionFormSet,
@@ -443,15 +451,23 @@ def review_anchor(item):
     return reverse("staff_partnership_edit", args=[item.partnership.slug]) + "#" + anchor
 
 
+REVIEW_PAGE_SIZE = 50
+
+
 @staff_required("partnerships.change_reviewitem")
 def review_queue(request):
     status = request.GET.get("status", "open")
     if status not in ("open", "resolved", "all"):
         return bad_request(request, {"status": [_("Valeurs acceptées : open, resolved, all.")]})
-    items = ReviewItem.objects.select_related("partnership", "resolved_by").order_by("line", "key")
+    # Grouped by fiche (in the répertoire's order), items outside any fiche last.
+    items = ReviewItem.objects.select_related("partnership", "resolved_by").order_by(
+        F("partnership__source_line").asc(nulls_last=True), "partnership_id", "line", "key"
+    )
     kinds = list(
         ReviewItem.objects.open().values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     )
+    for row in kinds:
+        row["label"] = REVIEW_KIND_LABELS.get(row["kind"], row["kind"])
     kind = request.GET.get("kind", "")
     if kind:
         if kind not in set(ReviewItem.objects.values_list("kind", flat=True)):
@@ -461,14 +477,16 @@ def review_queue(request):
         items = items.filter(resolved_at__isnull=True)
     elif status == "resolved":
         items = items.filter(resolved_at__isnull=False)
-    items = list(items)
-    for item in items:
+    page = Paginator(items, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    for item in page.object_list:
         item.anchor = review_anchor(item)
     return render(
         request,
         "staff/review_queue.html",
         {
-            "items": items,
+            "items": page.object_list,
+            "page": page,
+            "shown_count": page.paginator.count,
             "status": status,
             "kind": kind,
             "kinds": kinds,
