@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from .money import to_eur
 from .text import allocate_slug
-from .validators import validate_year, year_in_range
+from .validators import validate_web_url, validate_year, year_in_range
 
 
 class Country(models.TextChoices):
@@ -247,7 +247,13 @@ class Collectivity(models.Model):
         help_text=_("Région malienne (identifiant)"),
     )
     cercle = models.CharField(_("cercle"), max_length=100, blank=True, help_text=_("Cercle (Mali)"))
-    website = models.CharField(_("site web"), max_length=200, blank=True, help_text=_("Site web"))
+    website = models.CharField(
+        _("site web"),
+        max_length=200,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("Site web (adresse http:// ou https://)"),
+    )
     # Where the collectivity itself is, when known; maps fall back to its cercle's or region's
     # capital otherwise (and say so).
     latitude = models.DecimalField(
@@ -892,7 +898,13 @@ class Contact(models.Model):
     phone = models.CharField(_("téléphone"), max_length=200, blank=True, help_text=_("Téléphone"))
     fax = models.CharField(_("fax"), max_length=200, blank=True, help_text=_("Fax"))
     email = models.CharField(_("courriel"), max_length=300, blank=True, help_text=_("Courriel"))
-    website = models.CharField(_("site web"), max_length=200, blank=True, help_text=_("Site web"))
+    website = models.CharField(
+        _("site web"),
+        max_length=200,
+        blank=True,
+        validators=[validate_web_url],
+        help_text=_("Site web (adresse http:// ou https://)"),
+    )
     source_line = models.PositiveIntegerField(
         _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
     )

@@ -7,12 +7,18 @@ DJANGO_DEBUG        "1"/"true" to turn debug on (default on, for development)
 DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost and 127.0.0.1)
 API_ANON_RATE       requests an anonymous API caller may make (default: 120/minute)
 API_CORS_ALLOWED_ORIGINS origins allowed to read the API from JavaScript (default: any)
+NUM_PROXIES         reverse proxies in front of the site that append to X-Forwarded-For
+                    (default: 0, the client is REMOTE_ADDR)
+REDIS_URL           shared cache of throttles (e.g. redis://127.0.0.1:6379/0; default: memory)
+The README's Settings section lists the production switches (DJANGO_SECURE_*…) too.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,12 +61,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "partnerships",
     "workshops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Serves the project's own CSS and JavaScript: the site works with no CDN and no network.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
@@ -74,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every historical row (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "repertoire.urls"
@@ -102,6 +114,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=60,
+        # A connection kept open between requests is checked before reuse (a restarted
+        # database would otherwise give one error per worker).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -141,6 +156,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURES_DIR = BASE_DIR / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
 
+# The client of a request, for the API throttles, the sign-in lock-out and the password-reset
+# throttle (repertoire/accounts.py): REMOTE_ADDR when nothing stands in front of the site (0),
+# else the address the outermost of NUM_PROXIES trusted proxies appended to X-Forwarded-For
+# (the right-most ones). Whatever a client writes into X-Forwarded-For itself is never trusted.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
+# Throttles and lock-out counters must be shared by every worker: Redis in production
+# (REDIS_URL, e.g. redis://127.0.0.1:6379/0), this process's memory in development.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "repertoire",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 REST_FRAMEWORK = {
     # Amounts and coordinates are JSON numbers, not strings.
     "COERCE_DECIMAL_TO_STRING": False,
@@ -158,9 +193,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["partnerships.api.permissions.StaffWriteOrReadOnly"],
-    # Anonymous callers only; a 429 says how long to wait (Retry-After).
+    # Anonymous callers only; a 429 says how long to wait (Retry-After). A caller is its
+    # address as the last trusted proxy saw it (NUM_PROXIES below), counted in CACHES.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
@@ -218,3 +255,65 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "repertoire@localhost")
+
+# Sign-in lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one client address, that pair is refused for AXES_COOLOFF_TIME, whatever the password; the
+# login page says so in the reader's language. Password reset requests are throttled too
+# (PASSWORD_RESET_RATES: per client address and per e-mail address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "repertoire.accounts.client_address"
+AXES_LOCKOUT_CALLABLE = "repertoire.accounts.locked_out"
+PASSWORD_RESET_RATES = {"address": "10/hour", "email": "3/hour"}
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and frames
+# from this site only, never inline (templates link static/js and static/css files); images
+# may also be data: URIs (the favicon, the API docs' icons). SVG maps use presentation
+# attributes (fill=…), which the policy allows, and no style attribute.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Production (DJANGO_DEBUG=0): HTTPS only, unless a plain-HTTP intranet turns a switch off.
+# Behind a proxy that terminates TLS, DJANGO_SECURE_PROXY_SSL_HEADER names the header it sets
+# ("HTTP_X_FORWARDED_PROTO,https"); without it, the redirect to HTTPS would never end there.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    header, _sep, value = os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip())
+
+# Errors reach the process's stderr (the service manager's journal): Django's default sends
+# them to ADMINS by e-mail only, so without ADMINS a 500 would be logged nowhere.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "ERROR"),
+            "propagate": False,
+        },
+    },
+}

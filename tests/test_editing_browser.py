@@ -84,7 +84,11 @@ def test_edit_see_history_and_revert(browser, seeded):
     # A new Malian partner found by typing (search-as-you-type fills the <select>).
     search = page.locator("#partners input.collectivity-search").last
     search.type("Kati", delay=30)
-    page.wait_for_function("document.querySelectorAll('#partners datalist')[3].options.length > 0")
+    # A function, not an expression: Playwright would eval() an expression, which the site's
+    # Content-Security-Policy refuses.
+    page.wait_for_function(
+        "() => document.querySelectorAll('#partners datalist')[3].options.length > 0"
+    )
     search.fill("Kati (Kati)")
     page.click("button.save")
     page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")

@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -369,6 +370,9 @@ class ExportView(APIView):
     """Everything public as one JSON file (no contacts): for tools that mirror the directory."""
 
     renderer_classes = [JSONRenderer]
+    # Read-only: any other method is a 405 for everyone (the staff permission, which checks a
+    # model's rights, has no model to check here).
+    permission_classes = [AllowAny]
 
     @extend_schema(
         summary="Tout le répertoire en un fichier JSON / The whole directory as one JSON file",

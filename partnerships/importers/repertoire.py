@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..money import to_eur
-from ..text import allocate_slug, slugify
+from ..text import allocate_slug, slugify, web_address
 from . import actions as actions_parser
 from . import amounts as amounts_parser
 from . import lists, mapping, places, references
@@ -926,7 +926,9 @@ class Assembler:
                 french_region=d.french_region,
                 malian_region=[d.malian_region] if d.malian_region else None,
                 cercle=d.cercle,
-                website=d.website,
+                # Printed mostly without a scheme ("www.ville.fr"): stored as the link a reader
+                # follows, http(s) only (the fields' validator).
+                website=web_address(d.website),
                 **self.map_fields(d),
                 source=source,
                 source_line=d.line,
@@ -998,7 +1000,7 @@ class Assembler:
                         phone=contact.phone or "",
                         fax=contact.fax or "",
                         email=contact.email or "",
-                        website=contact.website or "",
+                        website=web_address(contact.website),
                         source_line=contact.line,
                     )
                 )
