@@ -11,6 +11,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("seed", verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def reseed_after_module(django_db_blocker):
+    """live_server tests flush the database (they are transactional): the seeded répertoire
+    and the editors' groups are given back to the tests that follow the module. A module asks
+    for it with ``pytest.mark.usefixtures("reseed_after_module")``."""
+    yield
+    from tests.test_editing import create_groups
+
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+        create_groups()
+
+
 # Debian's Chromium (apt-get install chromium): the browser tests never download a browser.
 CHROMIUM = "/usr/bin/chromium"
 

@@ -19,6 +19,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # On a developer's machine without Debian's chromium the walk is skipped with its reason; in CI
 # (which installs it) a missing browser or axe-core is a failure, never a silent skip.
 pytestmark = [
+    pytest.mark.usefixtures("reseed_after_module"),
     pytest.mark.skipif(
         not Path(CHROMIUM).exists() and not os.environ.get("CI"),
         reason="Debian chromium is not installed (apt-get install chromium)",
@@ -32,14 +33,6 @@ pytestmark = [
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures are
 # still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reseed_after_module(django_db_blocker):
-    """live_server tests flush the database: give the seeded répertoire back to the next tests."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("seed", verbosity=0)
 
 
 @pytest.fixture

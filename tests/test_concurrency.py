@@ -25,20 +25,15 @@ from partnerships.models import Action, Collectivity, Contact, Partnership
 
 from .test_editing import create_groups
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reseed_after_module"),
+]
 
 RACES = int(os.environ.get("RACES", "200"))
 PASSWORD = "un-mot-de-passe-de-course"
 FICHE = "angers-bamako"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reseed_after_module(django_db_blocker):
-    """live_server tests flush the database: give the seeded répertoire back afterwards."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("seed", verbosity=0)
-        create_groups()
 
 
 @pytest.fixture

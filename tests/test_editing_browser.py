@@ -20,21 +20,15 @@ from tests.test_editing import create_groups
 SLUG = "angers-bamako"
 PASSWORD = "un-mot-de-passe-de-test"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-    reason="Debian chromium is not installed (apt-get install chromium)",
-)
+pytestmark = [
+    pytest.mark.usefixtures("reseed_after_module"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian chromium is not installed (apt-get install chromium)",
+    ),
+]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reseed_after_module(django_db_blocker):
-    """live_server tests flush the database: give the seeded répertoire back to the next tests."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("seed", verbosity=0)
-        create_groups()
 
 
 @pytest.fixture

@@ -21,10 +21,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import CHROMIUM
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-    reason="Debian chromium is not installed (apt-get install chromium)",
-)
+pytestmark = [
+    pytest.mark.usefixtures("reseed_after_module"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian chromium is not installed (apt-get install chromium)",
+    ),
+]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -68,14 +71,6 @@ document.addEventListener('click', (e) => {
   if (link && /^(https?|mailto):/i.test(window.__href(link))) e.preventDefault();
 }, true);
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def reseed_after_module(django_db_blocker):
-    """live_server tests flush the database: give the seeded répertoire back to the next tests."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("seed", verbosity=0)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from .test_browser import (  # noqa: F401 (fixtures and marks shared with the ma
     check_accessibility,
     page,
     pytestmark,
-    reseed_after_module,
     seeded,
     shots,
 )
