@@ -191,7 +191,7 @@ def test_leaving_a_changed_form_asks_first(browser, seeded):
     assert page.dialogs == []
     page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
     type_into(page, "#id_perspectives", "Pas encore enregistré")
-    page.wait_for_function("document.querySelector('.dirty-status').textContent !== ''")
+    page.wait_for_function("() => document.querySelector('.dirty-status').textContent !== ''")
     assert page.locator(".dirty-status").inner_text() == "Modifications non enregistrées"
     page.goto(f"{seeded.url}/partenariats/")
     assert page.dialogs == ["beforeunload"]
