@@ -206,6 +206,17 @@ class ContactSerializer(EmptyAsNullMixin, DocumentSerializer):
         fields = ["side", "role", "name", "function", "address", "phone", "fax", "email", "website"]
 
 
+BUDGET_CD_TEXT = gettext_lazy("Budget annuel de coopération décentralisée, tel qu'imprimé")
+BUDGET_RI_TEXT = gettext_lazy("Budget annuel de relations internationales, tel qu'imprimé")
+
+
+def printed_budget(source, help_text):
+    """A yearly budget as printed, under its API name (the read and the write documents)."""
+    return serializers.CharField(
+        source=source, allow_blank=True, required=False, help_text=help_text
+    )
+
+
 class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
     """The partnership document; its contacts only for readers who may see personal data."""
 
@@ -218,18 +229,8 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
     malian_partners = CollectivityRefSerializer(
         many=True, read_only=True, help_text=gettext_lazy("Collectivités partenaires maliennes")
     )
-    budget_cd_per_year = serializers.CharField(
-        source="budget_cd_as_printed",
-        allow_blank=True,
-        required=False,
-        help_text=gettext_lazy("Budget annuel de coopération décentralisée, tel qu'imprimé"),
-    )
-    budget_ri_per_year = serializers.CharField(
-        source="budget_ri_as_printed",
-        allow_blank=True,
-        required=False,
-        help_text=gettext_lazy("Budget annuel de relations internationales, tel qu'imprimé"),
-    )
+    budget_cd_per_year = printed_budget("budget_cd_as_printed", BUDGET_CD_TEXT)
+    budget_ri_per_year = printed_budget("budget_ri_as_printed", BUDGET_RI_TEXT)
     budgets = BudgetSerializer(
         many=True, read_only=True, help_text=gettext_lazy("Montants lus dans la fiche")
     )
@@ -322,18 +323,8 @@ class PartnershipWriteSerializer(ModelConstraintsMixin, EmptyAsNullMixin, Docume
         required=False,
         help_text=gettext_lazy("Identifiant lisible, stable (slug) ; tiré du titre par défaut"),
     )
-    budget_cd_per_year = serializers.CharField(
-        source="budget_cd_as_printed",
-        allow_blank=True,
-        required=False,
-        help_text=gettext_lazy("Budget annuel de coopération décentralisée, tel qu'imprimé"),
-    )
-    budget_ri_per_year = serializers.CharField(
-        source="budget_ri_as_printed",
-        allow_blank=True,
-        required=False,
-        help_text=gettext_lazy("Budget annuel de relations internationales, tel qu'imprimé"),
-    )
+    budget_cd_per_year = printed_budget("budget_cd_as_printed", BUDGET_CD_TEXT)
+    budget_ri_per_year = printed_budget("budget_ri_as_printed", BUDGET_RI_TEXT)
     french_partners = serializers.SlugRelatedField(
         many=True,
         required=False,
