@@ -391,7 +391,7 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 325
+    assert len(actions) == 333
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     assert problems["missing-domain"] == sum(1 for _, a in actions if a.domain_as_printed is None)
@@ -674,7 +674,7 @@ def test_aimf_merged_labels_placed_by_their_printed_line():
     sikasso = {a.line: a for a in parsed(13488)[0]}
     assert sikasso[13582].domain_as_printed == "État civil"
     assert sikasso[13582].description == (
-        "Appui à la modernisation de l’état civil Formation de cadres municipaux"
+        "Appui à la modernisation de l’état civil\nFormation de cadres municipaux"
     )
     assert sikasso[13582].budget_as_printed == "33 000 €"
 
@@ -702,3 +702,80 @@ def test_no_total_line_left_in_a_row_and_no_frequency_read_as_a_sum():
         items = (action.budget_as_printed or "").split("\n")
         assert not re.match(r"(?i)^(?:sous-)?total\b", items[-1]), action
         assert not re.match(r"^\d+\s*à\s*\d+\s+par\s+an", action.budget_as_printed or ""), action
+
+
+def test_an_actions_cell_keeps_one_line_per_printed_action():
+    """Roncq prints each action of a cell under the other, facing its dates and budgets."""
+    by_line = {a.line: a for a in parsed(10598)[0]}
+    assert by_line[10713].description.split("\n") == [
+        "Construction et équipement du premier cycle",
+        "Construction et équipement du second cycle",
+        "Aides ponctuelles (à la demande) pour compléter le matériel pédagogique (enseignement "
+        "de la géométrie, manuels des maîtres…) ; achats de livres scolaires, d’armoires "
+        "métalliques et de fournitures ciblées à Bamako",
+    ]
+    assert by_line[10713].period_as_printed == "1991-1997\n2005\nDepuis 1993"
+    assert len(by_line[10852].description.split("\n")) == 4
+    assert len(by_line[10852].budget_as_printed.split("\n")) == 4
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        # a blank after a finished action, then a capital: the next action
+        (["Envoi d’une benne", " ", "Envoi de 2 bennes"], "Envoi d’une benne\nEnvoi de 2 bennes"),
+        # a blank inside a sentence ("de la" / "République") is a wrap
+        (["Appui à la", " ", "République du Mali"], "Appui à la République du Mali"),
+        # an open parenthesis goes on
+        (["Stage (à Kayes,", " ", "Bamako)"], "Stage (à Kayes, Bamako)"),
+    ],
+)
+def test_join_actions(lines, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert _join_actions(lines) == expected
+
+
+def test_aimf_etat_civil_is_one_row_of_two_actions():
+    """Gao, Kayes, Mopti: the État civil cell holds two actions facing one budget."""
+    for fiche, line, period, budget in (
+        (13134, 13223, None, "22 000 €"),
+        (13239, 13334, "2002 – 2004", "40 000 €"),
+        (13353, 13448, None, "33 000 €"),
+    ):
+        rows = [a for a in parsed(fiche)[0] if a.domain_as_printed == "État civil"]
+        assert [(a.line, a.period_as_printed, a.budget_as_printed) for a in rows] == [
+            (line, period, budget)
+        ]
+        assert rows[0].description.split("\n")[1] == "Formation de cadres municipaux"
+
+
+def test_thionville_gao_table_of_columns_read_row_by_row():
+    actions, report = parsed(11825)
+    rows = {a.line: a for a in actions}
+    assert len(rows) == 12
+    assert rows[11934].period_as_printed == "Signée le 14 janv.2000"
+    assert rows[11934].budget_as_printed == "51.000 FF"
+    assert rows[11945].budget_as_printed == "671.000 FF (102.300 €) réduit à 90.047 €."
+    assert rows[11945].period_as_printed == "Arrivés à Gao en 04 2001"
+    assert len(rows[11945].description.split("\n")) == 5
+    assert rows[11964].period_as_printed == "Le 28 juin 2004"
+    assert rows[11966].period_as_printed == "Du 10 au 31 01 2005\nDu 10 1 au 30 3 2005"
+    assert rows[11968].budget_as_printed == "pour 19600 €"
+    assert (rows[12014].domain_as_printed, rows[12014].budget_as_printed) == (
+        "Education populaire",
+        "Pour 94000 €",
+    )
+    # every date cell of the column lands on one row, none is lost or doubled
+    dates = [d for a in actions for d in (a.period_as_printed or "").split("\n") if d]
+    assert len(dates) == 11
+    assert [i.kind for i in report if i.kind == "uncertain-alignment"] == ["uncertain-alignment"]
+
+
+def test_saint_jean_de_la_ruelle_sante_opens_its_own_row():
+    rows = {a.line: a for a in parsed(11247)[0]}
+    assert (
+        rows[11350].description == "Alphabétisation\nFournitures scolaires\nRéfection des classes"
+    )
+    assert (rows[11361].domain_as_printed, rows[11361].budget_as_printed) == ("Santé", "3500 Euros")
+    assert rows[11361].description.startswith("Recyclage des personnels de santé\n")

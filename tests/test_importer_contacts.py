@@ -318,8 +318,8 @@ def test_pontcharra_association_as_executive_and_guessed_side():
         "side": "FR",
         "role": "executive",
         "label": None,
-        "name": "Arcade",
-        "function": "Maître d’œuvre délégué",
+        "name": None,  # an association, not a person: its name goes to the function
+        "function": "Arcade, Maître d’œuvre délégué",
         "address": "18 rue Max Franck",
         "phone": "04 79 65 38 20",
         "fax": None,

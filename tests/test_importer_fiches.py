@@ -382,7 +382,9 @@ def test_aimf_other_fiche(fiches):
     assert [r.name_as_printed for r in fiche.malian] == ["Bamako (District)"]
     assert fiche.contacts_start == "1979, Bamako est membre de l’AIMF dès sa création"
     assert fiche.formalisation == "1979 : adhésion à l’AIMF"
-    assert fiche.budget_cd.startswith("Budget de l’AIMF : 5 millions d’euros")
+    # the AIMF's own budget is not the partnership's: only what went to Bamako is
+    assert fiche.budget_cd.startswith("Depuis 1998, 1 368 000 € ont été investis à Bamako")
+    assert fiche.presentation.startswith("Budget de l’AIMF : 5 millions d’euros")
 
 
 # --- particular layouts ---------------------------------------------------------------------

@@ -403,3 +403,43 @@ def test_chilly_mazarin_second_table_read_row_by_row(dataset):
         "15000 pour les 2 (prévisionnel)",
     ) in rows
     assert not any("EN FRANCE" in (r[1] or "") or re.match(r"^\d", r[1] or "") for r in rows)
+
+
+def test_every_printed_total_is_the_sum_of_its_rows(dataset):
+    budgets = objects(dataset, "budget")
+    # a table's TOTAL line (a row's own total over several years, Alençon, is on its row)
+    totals = [b for b in budgets if b["kind"] == "total" and b["action"] is None]
+    checked = 0
+    for total in totals:
+        rows = [
+            float(b["amount_eur"])
+            for b in budgets
+            if b["partnership"] == total["partnership"] and b["kind"] == "action"
+        ]
+        if rows:  # where the fiche prints both (Montreuil 2 prints a budget and no amounts)
+            assert abs(sum(rows) - float(total["amount_eur"])) <= 1, total
+            checked += 1
+    assert checked >= 3
+
+
+def test_the_aimf_budget_is_not_a_partnership_budget(dataset):
+    partnerships = {p["slug"]: p for p in objects(dataset, "partnership")}
+    aimf = [p for slug, p in partnerships.items() if slug.startswith("aimf-")]
+    assert len(aimf) == 5
+    for fiche in aimf:
+        assert "Budget de l’AIMF" not in fiche["budget_cd_as_printed"]
+        assert fiche["budget_cd_as_printed"].startswith("Depuis ")
+        assert fiche["presentation"].startswith("Budget de l’AIMF : 5 millions d’euros")
+    bamako = [
+        b["as_printed"]
+        for b in objects(dataset, "budget")
+        if b["partnership"] == ["aimf-bamako-district"]
+    ]
+    assert "1 744 000 €" not in bamako  # the AIMF's total for Mali, not Bamako's
+
+
+def test_an_association_is_not_a_contact_person(dataset):
+    names = {c["name"] for c in objects(dataset, "contact")}
+    assert "Arcade" not in names
+    (arcade,) = [c for c in objects(dataset, "contact") if c["email"] == "arcade.bureau@wanadoo.fr"]
+    assert arcade["function"] == "Arcade, Maître d’œuvre délégué"

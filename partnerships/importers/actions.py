@@ -342,6 +342,46 @@ def _join_cell(lines: list[str]) -> str | None:
     return "\n".join(items) or None
 
 
+# An actions cell line ending on these words or signs goes on after a blank line ("de la" /
+# "République"): the blank is a wrap, not the gap between two printed actions.
+_GOES_ON_RE = re.compile(
+    r"(?:\b(?:à|et|ou|de|du|des|la|le|les|un|une|en|pour|par|sur|au|aux|avec|dans|entre|vers|"
+    r"chez|sans|son|sa|ses|leur|leurs|ce|cette|ces)|[’',(;/&+–-])$",
+    re.IGNORECASE,
+)
+
+
+def _join_actions(lines: list[str]) -> str | None:
+    """An actions cell: one line per printed action, an action's wrapped lines joined.
+
+    The cell stacks its actions one under the other with a blank line between them, facing
+    their dates and budgets; a blank line is also where the extraction cut a sentence, so a
+    blank starts a new action only when the text before it is finished and the next line opens
+    like an action (a capital, a digit, a dash).
+    """
+    items: list[list[str]] = [[]]
+    blank = False
+    for raw in lines:
+        if is_footer(raw):
+            continue
+        text = raw.strip()
+        if not text:
+            blank = bool(items[-1])
+            continue
+        if (
+            blank
+            and items[-1]
+            and (text[0].isupper() or text[0].isdigit() or text[0] in "-–•")
+            and not _GOES_ON_RE.search(items[-1][-1].strip())
+            and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
+        ):
+            items.append([])
+        items[-1].append(raw)
+        blank = False
+    joined = [clean_text(item) for item in items if item]
+    return "\n".join(text for text in joined if text) or None
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -1364,7 +1404,7 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     records: list[ActionRecord] = []
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
-        description = clean_text([ln[1] for _, ln in row.actions])
+        description = _join_actions([ln[1] for _, ln in row.actions])
         period = _join_cell([ln[1] for _, ln in row.period])
         budget = _join_cell([ln[1] for _, ln in row.budget])
         if domain and SECTION_RE.match(domain) and not (description or period or budget):

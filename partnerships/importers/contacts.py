@@ -957,6 +957,11 @@ def _block_records(block: _Block, report: list[ReportItem]) -> list[ContactRecor
                 ),
                 website=_joined(group.website, " "),
             )
+            if _names_an_organisation(record):
+                # "Nom : Arcade" with the association's own site: the block gives the body
+                # that acts for the executive, not a person (and its name is not personal data)
+                record.function = ", ".join(p for p in (record.name, record.function) if p)
+                record.name = None
             if any(
                 (
                     record.name,
@@ -970,6 +975,14 @@ def _block_records(block: _Block, report: list[ReportItem]) -> list[ContactRecor
             ):
                 records.append(record)
     return records
+
+
+def _names_an_organisation(record: ContactRecord) -> bool:
+    """A one-word name that the block's own web site spells out: an association or a firm."""
+    name = fold(record.name or "")
+    if not name or " " in name or not record.website:
+        return False
+    return name in fold(re.sub(r"[^\w]+", " ", record.website)).split()
 
 
 def _address(values: list[str]) -> str | None:

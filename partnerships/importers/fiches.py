@@ -104,11 +104,14 @@ LABELS = [
         re.compile(r"^Partenaires\s*:", _I),
         report="Partenaires sans précision technique/financier : rangés en partenaires techniques",
     ),
+    # The AIMF fiches print the association's own budget ("Budget de l'AIMF : 5 millions
+    # d'euros", "Total Mali : …") under the formalisation, then what went to the city: only
+    # that second line is the partnership's budget.
+    _Label("presentation", re.compile(r"^Budget de l['’]AIMF\s*:", _I), keep_text=True),
     _Label(
         "budget_cd",
-        re.compile(r"^Budget de l['’]AIMF\s*:", _I),
+        re.compile(r"^Depuis \d{4}, [\d  .,]+(?:€|euros?) ont été investis", _I),
         keep_text=True,
-        report="Budget de l'AIMF rangé en budget de coopération décentralisée (à vérifier)",
     ),
 ]
 
