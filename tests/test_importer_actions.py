@@ -779,3 +779,11 @@ def test_saint_jean_de_la_ruelle_sante_opens_its_own_row():
     )
     assert (rows[11361].domain_as_printed, rows[11361].budget_as_printed) == ("Santé", "3500 Euros")
     assert rows[11361].description.startswith("Recyclage des personnels de santé\n")
+
+
+def test_roncq_actions_at_roncq_do_not_inherit_formations():
+    rows = {a.line: a for a in parsed(10598)[0]}
+    assert rows[10892].domain_as_printed is None
+    assert rows[10892].description.startswith("A Roncq - Sensibilisation permanente")
+    assert rows[10892].period_as_printed == "En continu depuis 1987"
+    assert rows[10892].budget_as_printed == "Non évaluée financièrement"

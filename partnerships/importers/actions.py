@@ -1311,6 +1311,16 @@ def _read_by_hand(
                 read_by_hand=True,
             )
         )
+        if row["kind"] != "total" and not cells["domain"]:
+            problems.append(
+                ReportItem(
+                    line=line,
+                    kind="missing-domain",
+                    message="Action sans domaine d'intervention imprimé : domaine à choisir",
+                    value=(cells["description"] or "")[:80],
+                    field="domain",
+                )
+            )
         if row["doubt"].strip():
             problems.append(
                 ReportItem(
