@@ -290,7 +290,9 @@ def test_every_french_commune_has_its_department(dataset):
     ]
     without = sorted(c["name"] for c in communes if not c["department"])
     assert without == ["Meylan"]
-    [meylan] = [i for i in dataset.report if i.kind == "commune-without-department"]
+    [meylan] = [
+        i for i in dataset.report if i.kind == "commune-without-department" and i.value == "Meylan"
+    ]
     assert "Meylan (38), Meylan (47)" in meylan.message
     by_slug = {c["slug"]: c for c in communes}
     assert (by_slug["paris"]["department_code"], by_slug["thiers"]["department"]) == (
@@ -443,3 +445,27 @@ def test_an_association_is_not_a_contact_person(dataset):
     assert "Arcade" not in names
     (arcade,) = [c for c in objects(dataset, "contact") if c["email"] == "arcade.bureau@wanadoo.fr"]
     assert arcade["function"] == "Arcade, Maître d’œuvre délégué"
+
+
+def test_every_other_french_partner_is_placed_or_said_to_have_no_department(dataset):
+    """Intercommunalities and associations take their département from
+    french_partner_departments.csv; a région has a région and no département; the table says
+    which associations have none, and anything else is a review item."""
+    french = [c for c in objects(dataset, "collectivity") if c["country"] == "FR"]
+    by_slug = {c["slug"]: c for c in french}
+    assert by_slug["communaute-urbaine-de-bordeaux"]["department_code"] == "33"
+    assert by_slug["communaute-d-agglomeration-de-la-rochelle"]["department"] == (
+        "Charente-Maritime"
+    )
+    assert by_slug["smpe"]["department_code"] == "29"
+    assert by_slug["association-de-jumelage-cooperation-san-mali"]["department_code"] == "52"
+    assert all(c["french_region"] and not c["department"] for c in french if c["kind"] == "region")
+    with open(settings.SOURCES_DIR / "french_partner_departments.csv", encoding="utf-8") as f:
+        none = {fold(r["name"]) for r in csv.DictReader(f) if not r["department_code"]}
+    reported = {i.value for i in dataset.report if i.kind == "commune-without-department"}
+    left = {
+        c["name"]
+        for c in french
+        if not c["department"] and c["kind"] != "region" and fold(c["name"]) not in none
+    }
+    assert left == reported == {"Meylan", "Communauté de communes du Pays de la Marche"}

@@ -27,6 +27,7 @@ from .text import collapse, fold, read_lines
 
 REPERTOIRE_FILE = "cuf-repertoire-franco-malien-2008.txt"
 SOURCE_SLUG = "cuf-repertoire-2008"
+PARTNER_DEPARTMENTS = "french_partner_departments.csv"
 SOURCES = [
     # slug, title, publisher, year, file
     (
@@ -461,6 +462,31 @@ class Assembler:
             )
         self.note(draft.line, "commune-without-department", message, draft.name, "department")
 
+    def place_by_reference(self, draft: CollectivityDraft):
+        """An intercommunality or an association printed without a département takes it from
+        ``french_partner_departments.csv`` (each row says where it comes from); a row without
+        a code says the partner has none (an association of several départements)."""
+        rows = {fold(r["name"]): r for r in references.current().rows(PARTNER_DEPARTMENTS)}
+        row = next((rows[fold(n)] for n in [draft.name, *draft.printings] if fold(n) in rows), None)
+        if row is None:
+            if draft.kind != "commune":  # a commune has had its own item from place_commune
+                self.note(
+                    draft.line,
+                    "commune-without-department",
+                    "Collectivité française sans département imprimé, absente de la table "
+                    f"{PARTNER_DEPARTMENTS} : saisir son département.",
+                    draft.name,
+                    "department",
+                )
+            return
+        if row["department_code"]:
+            department = next(
+                d for d in lists.load_departments() if d["code"] == row["department_code"]
+            )
+            draft.department = department["name"]
+            draft.department_code = department["code"]
+            draft.french_region = department["region"]
+
     def current_region(self, region_2008: str) -> str:
         for row in lists.load_departments():
             if row["region_2008"] == region_2008:
@@ -741,6 +767,8 @@ class Assembler:
             elif draft.kind == "region" and draft.country == "FR" and not draft.french_region:
                 region_2008 = lists.match_region_2008(draft.name)
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
+            if draft.country == "FR" and not draft.department and draft.kind != "region":
+                self.place_by_reference(draft)
             # A name both countries use ("Kayes"?) is told apart by the country first.
             name = draft.name
             if slugify(name) in used:
