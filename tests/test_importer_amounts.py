@@ -220,3 +220,18 @@ def test_figures_on_separate_lines_are_separate_amounts():
     # Chilly-Mazarin, line 2362: a budget cell printing one amount per line
     found, _ = parse_amounts("690\n698\n250", line=2362, default_currency="EUR")
     assert [a.amount for a in found] == [Decimal("690"), Decimal("698"), Decimal("250")]
+
+
+@pytest.mark.parametrize(
+    "text, amount",
+    [
+        # a price per unit then the total: the total is the sum spent
+        ("30 000 francs par puit soit 210 000 francs", Decimal("210000")),
+        # the partner's share, in parentheses, is part of the sum before it, not more money
+        ("15 000 francs (participation ville de Diakon : 5 000 francs)", Decimal("15000")),
+        ("20 000 francs (participation ville de Diakon 10 000 francs)", Decimal("20000")),
+    ],
+)
+def test_unit_prices_and_shares_are_not_more_amounts(text, amount):
+    found, _ = one(text, default_currency="FRF")
+    assert (found.amount, found.currency) == (amount, "FRF")

@@ -126,6 +126,13 @@ def test_every_action_label_maps_or_is_reported(dataset):
     reported = {
         (i.line, i.value) for i in dataset.report if i.kind in {"unmapped-domain", "missing-domain"}
     }
+    # a table read by hand has one item naming all its rows without a domain
+    reported |= {
+        (int(n), "")
+        for i in dataset.report
+        if i.kind == "missing-domain" and i.value.startswith("lignes ")
+        for n in i.value.removeprefix("lignes ").split(", ")
+    }
     with open(settings.SOURCES_DIR / "domain_labels.csv", encoding="utf-8") as handle:
         no_domain = {fold(row["label"]) for row in csv.DictReader(handle) if not row["domain"]}
     for action in objects(dataset, "action"):

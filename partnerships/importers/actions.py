@@ -1286,6 +1286,7 @@ def _read_by_hand(
     printed = _squeeze(" ".join(t for n, t in lines if first <= n <= last and not is_footer(t)))
     records: list[ActionRecord] = []
     problems: list[ReportItem] = []
+    undomained: list[int] = []  # rows printed without a domain: one item for the table
     for row in rows:
         cells = {name: _cell(row[name]) for name in ("description", "period", "budget")}
         cells["domain"] = _cell(row["domain"], " ")
@@ -1312,15 +1313,7 @@ def _read_by_hand(
             )
         )
         if row["kind"] != "total" and not cells["domain"]:
-            problems.append(
-                ReportItem(
-                    line=line,
-                    kind="missing-domain",
-                    message="Action sans domaine d'intervention imprimé : domaine à choisir",
-                    value=(cells["description"] or "")[:80],
-                    field="domain",
-                )
-            )
+            undomained.append(line)
         if row["doubt"].strip():
             problems.append(
                 ReportItem(
@@ -1331,7 +1324,26 @@ def _read_by_hand(
                     field="actions",
                 )
             )
+    if undomained:
+        problems.append(
+            ReportItem(
+                line=undomained[0],
+                kind="missing-domain",
+                message=_missing_domain_message(len(undomained)),
+                value="lignes " + ", ".join(str(n) for n in undomained),
+                field="domain",
+            )
+        )
     return records, problems
+
+
+def _missing_domain_message(count: int) -> str:
+    if count == 1:
+        return "Action sans domaine d'intervention imprimé : domaine à choisir"
+    return (
+        f"{count} actions sans domaine d'intervention imprimé dans ce tableau : "
+        "domaine à choisir pour chacune"
+    )
 
 
 def _split_totals(records: list[ActionRecord]) -> list[ActionRecord]:

@@ -53,6 +53,8 @@ EQUIVALENT_RE = re.compile(r"\s*\)?\s*(?:\.\s*)?(?:ou|soit|\()\s*|\s*\(\s*", re.
 REVISED_RE = re.compile(r"\s*\)?\s*(?:réduit|ramené)e?s?\s+à\s*", re.IGNORECASE)
 # "Budget de l'AIMF : 5 millions d'euros": the budget of another body, not of this partnership
 OTHER_BUDGET_RE = re.compile(r"\bBudget\s+(?:de\s+l['’]|de\s+la\s+|du\s+)[A-ZÉ][\w'’ -]{0,40}:\s*$")
+UNIT_PRICE_RE = re.compile(r"\s*par\s+\w+\s+soit\s*", re.IGNORECASE)
+SHARE_BEFORE_RE = re.compile(r"\(\s*participation\b[^()\d]*:?\s*$", re.IGNORECASE)
 INDEX_BEFORE_RE = re.compile(r"\b(?:phase|tranche|n°)\s*$", re.IGNORECASE)
 RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
@@ -179,6 +181,12 @@ def parse_amounts(
         if left[1] and right[1] and left[1] != right[1] and EQUIVALENT_RE.fullmatch(between):
             skip.add(i if right[1] == "EUR" or left[1] != "EUR" else i + 1)
         elif left[1] and right[1] == left[1] and REVISED_RE.fullmatch(between):
+            skip.add(i)
+        elif right[1] in (left[1], None) and UNIT_PRICE_RE.fullmatch(between):
+            skip.add(i)  # "30 000 francs par puit soit 210 000 francs": the sum is the total
+    # "(participation ville de Diakon : 5 000 francs)": the partner's share of the sum before
+    for i, item in enumerate(found):
+        if i and SHARE_BEFORE_RE.search(flat[: item[0].start()]):
             skip.add(i)
     # A bare number in a cell whose other amounts all share one currency takes it, reported.
     currencies = {item[1] for item in found if item[1]}
