@@ -235,3 +235,10 @@ def test_figures_on_separate_lines_are_separate_amounts():
 def test_unit_prices_and_shares_are_not_more_amounts(text, amount):
     found, _ = one(text, default_currency="FRF")
     assert (found.amount, found.currency) == (amount, "FRF")
+
+
+def test_a_zero_without_currency_is_no_amount_and_no_doubt():
+    """Thionville / Kéniéba prints « 0 » for the abandoned projects."""
+    assert parse_amounts("0", line=7) == ([], [])
+    amounts, problems = parse_amounts("12", line=7)
+    assert amounts == [] and [p.kind for p in problems] == ["ambiguous-amount"]

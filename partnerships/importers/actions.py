@@ -1204,6 +1204,9 @@ def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Re
     for index, row in enumerate(rows):
         cells = [collapse(c) if c else None for c in row["cells"]]
         if keys[index] and keys[index] in keys[index + 1 :]:
+            later = rows[index + 1 + keys[index + 1 :].index(keys[index])]
+            if [collapse(c) if c else None for c in later["cells"]] == cells:
+                continue  # printed twice word for word: keeping one is certain, no doubt
             problems.append(
                 ReportItem(
                     line=row["line"],

@@ -250,9 +250,12 @@ def parse_amounts(
                     )
                 )
             else:
-                problems.append(
-                    _problem(line, "ambiguous-amount", "Montant sans devise : non retenu", printed)
-                )
+                if value:  # "0" (a project abandoned) is no money in any currency: no doubt
+                    problems.append(
+                        _problem(
+                            line, "ambiguous-amount", "Montant sans devise : non retenu", printed
+                        )
+                    )
                 continue
         else:
             cur = (match.group("cur") or "").lower()
@@ -296,7 +299,7 @@ def parse_amounts(
                 is_total=bool(TOTAL_RE.search(before)),
             )
         )
-    if not amounts and not problems:
+    if not amounts and not problems and not (found and all(item[2] == 0 for item in found)):
         problems.append(
             _problem(line, "unreadable-amount", "Budget illisible : montant à saisir", flat)
         )
