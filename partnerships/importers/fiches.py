@@ -518,9 +518,9 @@ def _read_line(state: _State, rows: list[Line], k: int, lineno: int, raw: str, t
             match = pattern.match(text)
             if match:
                 state.section, state.budget_both = "history", None
-                state.open(name, lineno, text[match.end() :])
-                if name == _UNKNOWN:
-                    state.unplaced((lineno, text))
+                # a third party's motivations keep their heading ("Pour la partie
+                # vietnamienne :"): the fiche has no field of their own for them
+                state.open(name, lineno, text if name == _UNKNOWN else text[match.end() :])
                 return k
     if state.section == "presentation":
         found = _match_label(rows, k)
@@ -542,8 +542,6 @@ def _read_line(state: _State, rows: list[Line], k: int, lineno: int, raw: str, t
             return j
     if state.budget_both is not None:
         _budget_value(state, lineno, raw)
-    elif state.current == _UNKNOWN:
-        state.unplaced((lineno, raw))
     elif state.current:
         state.add((lineno, raw))
     else:
@@ -630,6 +628,10 @@ def _finish(state: _State) -> None:
         setattr(fiche, name, text)
         if text:
             fiche.field_lines[name] = lineno
+    other, other_line = _field_text(state, _UNKNOWN)
+    if other:  # Montreuil (2) / PADDY: the Vietnamese partners' motivations
+        fiche.presentation = "\n".join(t for t in (fiche.presentation, other) if t)
+        fiche.field_lines.setdefault("presentation", other_line)
     general, general_line = _field_text(state, _GENERAL)
     both, both_line = _field_text(state, _BOTH)
     if both:
