@@ -525,6 +525,21 @@ class PartnershipQuerySet(SlugQuerySet):
             )
         )
 
+    def with_last_change(self):
+        """``last_changed``: when the fiche was last saved through the site, the admin or the
+        API (None for a fiche never changed since it was seeded)."""
+        return self.annotate(
+            last_changed=models.Subquery(
+                Partnership.history.filter(id=OuterRef("pk"))
+                .order_by("-history_date")
+                .values("history_date")[:1]
+            )
+        )
+
+    def for_iati(self):
+        """Every partnership as the IATI export writes it (partnerships/iati.py), by slug."""
+        return self.for_document().with_last_change().order_by("slug")
+
     def for_document(self, contacts=False):
         """Everything the partnership document shows, in a fixed number of queries."""
         queryset = self.select_related("source").prefetch_related(

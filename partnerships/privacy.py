@@ -62,6 +62,11 @@ def names_changed(**_kwargs) -> None:
         cache.set(_CACHE_KEY, 1, timeout=None)
 
 
+def names_version() -> int:
+    """Changes whenever the names known change (for caches of masked documents)."""
+    return cache.get(_CACHE_KEY, 0)
+
+
 def may_see_personal_data(user) -> bool:
     return bool(user is not None and user.is_authenticated)
 

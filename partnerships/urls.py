@@ -23,6 +23,8 @@ urlpatterns = [
     path("collectivites/<slug:slug>/", views.collectivity_detail, name="collectivity_detail"),
     path("regions/", views.region_list, name="region_list"),
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("repertoire.pdf", views.repertoire_pdf, name="repertoire_pdf"),
+    path("regions/<slug:slug>/repertoire.pdf", views.repertoire_pdf, name="region_repertoire_pdf"),
     path("domaines/", views.domain_list, name="domain_list"),
     path("domaines/<slug:slug>/", views.domain_detail, name="domain_detail"),
 ]

@@ -1,14 +1,17 @@
 """The public pages of the directory. Every page runs a fixed number of queries (tests pin them)."""
 
+import hashlib
 from collections import OrderedDict
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import privacy
+from . import printing, privacy
 from .api.serializers import PartnershipDocumentSerializer
 from .exports import documents_as_csv, documents_as_json
 from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
@@ -253,3 +256,36 @@ def domain_detail(request, slug):
         ),
     }
     return render(request, "partnerships/domain_detail.html", context)
+
+
+# The public editions are typeset once per state of the data (and language): a PDF takes
+# seconds of CPU, which an anonymous visitor must not be able to ask for again and again.
+PRINT_CACHE_SECONDS = 3600
+
+
+def repertoire_pdf(request, slug=None):
+    """The printable répertoire (partnerships/printing.py), of one Malian region or of all:
+    for each reader, what partnerships/privacy.py lets them see."""
+    region = get_object_or_404(MalianRegion, slug=slug) if slug is not None else None
+    show = privacy.may_see_personal_data(request.user)
+    key = None
+    if not show:
+        fingerprint = hashlib.sha256(printing.data_fingerprint().encode()).hexdigest()
+        key = f"print:{get_language()}:{slug or ''}:{fingerprint}"
+        pdf = cache.get(key)
+        if pdf is not None:
+            return _pdf_response(pdf, region)
+    edition = printing.edition(region, contacts=show)
+    html = printing.render_html(
+        edition, masker=privacy.masker_for(request.user), show_personal_data=show
+    )
+    pdf = printing.render_pdf(html)
+    if key:
+        cache.set(key, pdf, PRINT_CACHE_SECONDS)
+    return _pdf_response(pdf, region)
+
+
+def _pdf_response(pdf, region):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{printing.filename(region)}"'
+    return response

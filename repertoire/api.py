@@ -36,5 +36,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("export/", partnerships.ExportView.as_view(), name="api-export"),
+    path("export/iati.xml", partnerships.IATIExportView.as_view(), name="api-export-iati"),
     *router.urls,
 ]

@@ -156,6 +156,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURES_DIR = BASE_DIR / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
 
+# The publisher of the IATI export (partnerships/iati.py): its organisation identifier prefixes
+# every activity's. The default is a placeholder: set the identifier registered with IATI
+# before publishing the file on the IATI Registry. Type 22: national NGO (IATI codelist).
+IATI_REPORTING_ORG_REF = os.environ.get("IATI_REPORTING_ORG_REF", "XX-REPERTOIRE-FRANCO-MALIEN")
+IATI_REPORTING_ORG_TYPE = os.environ.get("IATI_REPORTING_ORG_TYPE", "22")
+IATI_REPORTING_ORG_NAME = os.environ.get(
+    "IATI_REPORTING_ORG_NAME", "Répertoire de la coopération décentralisée franco-malienne"
+)
+
 # The client of a request, for the API throttles, the sign-in lock-out and the password-reset
 # throttle (repertoire/accounts.py): REMOTE_ADDR when nothing stands in front of the site (0),
 # else the address the outermost of NUM_PROXIES trusted proxies appended to X-Forwarded-For

@@ -6,6 +6,7 @@ module is being imported, so the module they live in must not import DRF's views
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
 
@@ -84,3 +85,25 @@ class CSVRenderer(BaseRenderer):
         else:
             rows = [data] if data else []
         return documents_as_csv(rows).encode("utf-8")
+
+
+class XMLFileRenderer(BaseRenderer):
+    """A file the view writes itself (the IATI export streams its XML): named here so that the
+    schema and the content negotiation know the media type. Never called for the file."""
+
+    media_type = "application/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else str(data or "").encode("utf-8")
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """A file comes in its one format whatever the Accept header or ?format= says."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

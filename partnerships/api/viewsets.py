@@ -9,8 +9,11 @@ serializers; every write goes through partnerships/locking.py.
 
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -26,7 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import locking, privacy
+from .. import iati, locking, privacy
 from ..filters import (
     ActionFilter,
     CollectivityFilter,
@@ -35,7 +38,7 @@ from ..filters import (
     refuse_nul_characters,
 )
 from ..models import Action, Collectivity, Domain, MalianRegion, Partnership
-from .rendering import CSVRenderer
+from .rendering import CSVRenderer, FileNegotiation, XMLFileRenderer
 from .serializers import (
     ActionResourceSerializer,
     CollectivitySerializer,
@@ -406,3 +409,50 @@ class ExportView(APIView):
         response = Response(data)
         response["Content-Disposition"] = 'attachment; filename="repertoire.json"'
         return response
+
+
+class IATIExportView(APIView):
+    """Every partnership as an IATI 2.03 activity (partnerships/iati.py), streamed: the file
+    the aid-transparency tools read. Public, whoever asks, like the JSON export."""
+
+    renderer_classes = [XMLFileRenderer]
+    content_negotiation_class = FileNegotiation
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Les partenariats en activités IATI / The partnerships as IATI activities",
+        description=(
+            "Un fichier XML `iati-activities` (norme IATI 2.03), une activité par partenariat :"
+            " organisations participantes, pays bénéficiaire Mali, localisation infranationale,"
+            " secteurs (les 9 domaines, vocabulaire 99, et codes CAD à 5 chiffres, vocabulaire"
+            " 1), budgets et dates. Sans données personnelles. / An IATI 2.03"
+            " `iati-activities` XML file, one activity per partnership: participating"
+            " organisations, recipient country Mali, sub-national locations, sectors (the 9"
+            " domains as vocabulary 99 and DAC 5-digit codes as vocabulary 1), budgets and"
+            " dates. No personal data."
+        ),
+        responses={
+            (200, "application/xml"): OpenApiResponse(
+                OpenApiTypes.STR, description="Activités IATI 2.03 / IATI 2.03 activities"
+            )
+        },
+    )
+    def get(self, request):
+        chunks = iati.activities_xml(
+            Partnership.objects.for_iati().iterator(chunk_size=iati.CHUNK_SIZE),
+            masker=privacy.current_masker(),
+            reporting_org=iati.ReportingOrg.from_settings(),
+            generated_at=timezone.now(),
+        )
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in chunks),
+            content_type="application/xml; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="repertoire-iati.xml"'
+        return response
+
+    def handle_exception(self, exc):
+        # Errors are JSON, as everywhere in the API (and as the schema says).
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
