@@ -114,6 +114,6 @@ def test_the_partner_form_at_phone_width(browser, seeded, shots):  # noqa: F811
     assert narrow.evaluate("() => document.documentElement.scrollWidth") <= 390
     narrow.screenshot(path=shots / "partner-form-390.png", full_page=True)
     with narrow.expect_navigation():
-        narrow.click("text=La fiche est toujours exacte")
+        narrow.click("button[value=confirm]")
     assert "toujours exacte : merci" in narrow.locator("main").inner_text()
     assert narrow.errors == []
