@@ -12,9 +12,11 @@ from .models import (
     MalianRegion,
     Partnership,
     PartnershipMember,
+    Proposal,
     ReviewItem,
     SourceDocument,
     SubTheme,
+    UpdateLink,
 )
 
 
@@ -177,3 +179,20 @@ class ReviewItemAdmin(admin.ModelAdmin):
 
 
 admin.site.site_header = _("Répertoire de la coopération décentralisée franco-malienne")
+
+
+@admin.register(UpdateLink)
+class UpdateLinkAdmin(admin.ModelAdmin):
+    # Links are made and revoked from the campaign page; the hash is never edited by hand.
+    list_display = ["partnership", "email", "side", "created_at", "expires_at", "used_at"]
+    list_select_related = ["partnership"]
+    search_fields = ["partnership__title", "email"]
+    readonly_fields = ["token_hash"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "submitted_at", "status", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["partnership"]
+    search_fields = ["partnership__title"]

@@ -692,6 +692,11 @@ class Partnership(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when staff have read what a partner sent back through an update link (or when the
+    # partner confirmed the fiche unchanged): shown on the public fiche.
+    partner_verified_on = models.DateField(
+        _("dernière vérification par le partenaire"), null=True, blank=True
+    )
 
     objects = PartnershipQuerySet.as_manager()
     # The domains too, so that a revert gives a fiche back its domains.
@@ -1236,3 +1241,130 @@ class ReviewItem(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partners' own updates (partnerships/updates/): a personal link, and what came back through it.
+
+
+class UpdateLinkQuerySet(models.QuerySet):
+    def usable(self, now):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+    def expired(self, now):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now)
+
+
+class UpdateLink(models.Model):
+    """A personal, expiring, single-use link sent to a partner to update a fiche.
+
+    Only a hash of the token is stored: the token itself exists in the e-mail alone, so a copy
+    of the database opens no fiche.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="update_links",
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    email = models.EmailField(_("adresse"), max_length=300)
+    side = models.CharField(
+        _("côté"), max_length=2, choices=Country.choices, help_text=_("Côté : FR ou ML")
+    )
+    created_at = models.DateTimeField(_("envoyé le"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("révoqué par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = UpdateLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien de mise à jour")
+        verbose_name_plural = _("liens de mise à jour")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(side__in=Country.values), name="link_side_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} — {self.email}"
+
+    def state(self, now):
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("à examiner")
+    REVIEWED = "reviewed", _("examinée")
+    CONFIRMED = "confirmed", _("fiche confirmée sans changement")
+
+
+class Proposal(models.Model):
+    """What a partner sent through one use of an update link: the fields changed, each with a
+    fingerprint of the value the partner saw (so that staff see when the fiche changed since)."""
+
+    link = models.OneToOneField(
+        UpdateLink, verbose_name=_("lien"), on_delete=models.CASCADE, related_name="proposal"
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="proposals",
+    )
+    submitted_at = models.DateTimeField(_("envoyée le"))
+    # [{"key": "partnership.presentation", "label": "…", "seen": "<hash>", "before": "…",
+    #   "after": "…"}, …]: only the fields the partner changed.
+    changes = models.JSONField(_("changements proposés"), default=list, blank=True)
+    submitter = models.CharField(_("nom de la personne"), max_length=200, blank=True)
+    message = models.TextField(_("message du partenaire"), blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    reviewed_at = models.DateTimeField(_("examinée le"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("examinée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # {key: "accepted" | "rejected"} once reviewed.
+    decisions = models.JSONField(_("décisions"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("proposition de mise à jour")
+        verbose_name_plural = _("propositions de mise à jour")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} — {self.submitted_at:%Y-%m-%d}"

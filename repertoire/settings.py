@@ -264,6 +264,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "repertoire@localhost")
+# Partners' update links (partnerships/updates/): how long one stays valid, and the address a
+# partner whose link expired or was used is told to write to for a new one.
+UPDATE_LINK_DAYS = int(os.environ.get("UPDATE_LINK_DAYS", "30"))
+UPDATE_CONTACT_EMAIL = os.environ.get("UPDATE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Sign-in lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one client address, that pair is refused for AXES_COOLOFF_TIME, whatever the password; the

@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/v1/", include("repertoire.api")),
     path("ateliers/", include("workshops.urls")),
     path("gestion/", include("partnerships.staff.urls")),
+    # A partner's update page, opened with the token of the link staff sent by e-mail.
+    path("mise-a-jour/", include("partnerships.updates.urls")),
     # Django's sign-in views, the password reset throttled (repertoire/accounts.py).
     path("compte/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("compte/", include("django.contrib.auth.urls")),

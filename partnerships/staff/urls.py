@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import updates, views
 
 # The staff area, mounted under gestion/ (repertoire/urls.py).
 urlpatterns = [
@@ -30,4 +30,17 @@ urlpatterns = [
     path("a-verifier/", views.review_queue, name="staff_review_queue"),
     path("a-verifier/<int:pk>/resoudre/", views.review_resolve, name="staff_review_resolve"),
     path("verifications/", views.unverified_list, name="staff_unverified"),
+    # Partners' own updates (staff/updates.py).
+    path("mises-a-jour/", updates.update_campaign, name="staff_update_campaign"),
+    path(
+        "partenariats/<slug:slug>/lien-partenaire/",
+        updates.send_link,
+        name="staff_update_send",
+    ),
+    path("mises-a-jour/liens/<int:pk>/annuler/", updates.revoke_link, name="staff_update_revoke"),
+    path(
+        "mises-a-jour/propositions/<int:pk>/",
+        updates.proposal_review,
+        name="staff_proposal_review",
+    ),
 ]

@@ -28,6 +28,8 @@ from ..models import (
     Collectivity,
     Country,
     Partnership,
+    Proposal,
+    ProposalStatus,
     ReviewItem,
     unique_slug,
 )
@@ -96,6 +98,7 @@ def staff_home(request):
     context = {
         "open_review_count": ReviewItem.objects.open().count(),
         "never_verified_count": Partnership.objects.filter(last_verified_on__isnull=True).count(),
+        "pending_proposal_count": Proposal.objects.filter(status=ProposalStatus.PENDING).count(),
         "recent": Partnership.history.select_related("history_user")
         .exclude(history_user=None)
         .order_by("-history_date")[:10],
