@@ -74,6 +74,8 @@ def test_one_partnership_is_the_literal_document(api):
         "slug": "acheres-district-de-bamako",
         "title": "Achères / District de Bamako",
         "status": "listed",
+        # its one event is its mention in the 2008 répertoire: no news for more than six years
+        "state": "dormant",
         "updated_on": None,
         "source": {
             "document": "Répertoire des partenariats de coopération décentralisée "
@@ -145,6 +147,17 @@ def test_one_partnership_is_the_literal_document(api):
         "perspectives": None,
         "documents": None,
         "domains": [],
+        "events": [
+            {
+                "kind": "news",
+                "date": "2008-01-01",
+                "precision": "year",
+                "description": "Partenariat cité dans le répertoire de 2008",
+                "source": "cuf-repertoire-2008",
+                "source_line": 12606,
+                "provenance": "Répertoire CUF 2008",
+            }
+        ],
     }
     response = api.get(f"{API}partnerships/acheres-district-de-bamako/")
     assert response.status_code == 200
@@ -201,7 +214,12 @@ def with_partner(**lookups):
     ("params", "inside", "outside"),
     [
         ({"region": "kayes"}, "paris-cercle-de-yelimane", "alencon-koutiala"),
-        ({"region": ["kidal", "sikasso"]}, "alencon-koutiala", "paris-cercle-de-yelimane"),
+        ({"region": ["kidal", "koutiala"]}, "alencon-koutiala", "paris-cercle-de-yelimane"),
+        (
+            {"division": "2008", "region": ["kidal", "sikasso"]},
+            "alencon-koutiala",
+            "paris-cercle-de-yelimane",
+        ),
         (
             {"domain": "eau-assainissement"},
             "bures-sur-yvette-korera-kore",
@@ -226,7 +244,9 @@ def test_partnership_filters(api, params, inside, outside):
 
 
 def test_region_filter_is_the_list_pages_filter(api):
-    assert slugs(api, "partnerships", region="kayes") == with_partner(malian_region__slug="kayes")
+    assert slugs(api, "partnerships", division="2008", region="kayes") == with_partner(
+        malian_region__slug="kayes"
+    )
 
 
 def test_contacts_start_year_range(api):
@@ -347,11 +367,11 @@ def test_page_size_is_chosen_by_the_caller_and_the_order_is_stable(api):
 
 
 # Queries of each list, whatever the page size: count and page, then one per prefetch. For
-# partnerships: partners, budgets, actions and their budgets, domains (+ contacts when signed in);
-# validating `region` and running the search are one query each.
+# partnerships: partners, budgets, actions and their budgets, domains, events (+ contacts when
+# signed in); reading the divisions, validating `region` and running the search are one each.
 LIST_QUERIES = {
-    "partnerships/": 7,
-    "partnerships/?region=kayes&search=eau": 9,
+    "partnerships/": 9,
+    "partnerships/?region=kayes&search=eau": 11,
     "collectivities/?region=kayes": 4,
     "regions/": 2,
     "domains/": 3,

@@ -22,7 +22,9 @@ from ..models import (
     Domain,
     MalianRegion,
     Partnership,
+    PartnershipEvent,
     PartnershipMember,
+    PartnershipState,
     first_slug,
 )
 
@@ -172,6 +174,16 @@ class BudgetSerializer(EmptyAsNullMixin, DocumentSerializer):
         fields = ["kind", "amount", "currency", "amount_eur", "year", "as_printed"]
 
 
+class EventSerializer(EmptyAsNullMixin, DocumentSerializer):
+    source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text=gettext_lazy("Document source")
+    )
+
+    class Meta:
+        model = PartnershipEvent
+        fields = ["kind", "date", "precision", "description", "source", "source_line", "provenance"]
+
+
 class ActionSerializer(EmptyAsNullMixin, DocumentSerializer):
     domain = DomainRefSerializer(allow_null=True, help_text=gettext_lazy("Domaine"))
     amount_eur = serializers.SerializerMethodField(
@@ -245,6 +257,18 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
         read_only=True,
         help_text=gettext_lazy("Contacts (utilisateurs connectés seulement)"),
     )
+    state = serializers.ChoiceField(
+        choices=PartnershipState.choices,
+        read_only=True,
+        help_text=gettext_lazy(
+            "État actuel déduit des événements : active, dormant, suspended, ended, unknown"
+        ),
+    )
+    events = EventSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Événements datés de la vie du partenariat, avec leur source"),
+    )
 
     class Meta:
         model = Partnership
@@ -253,6 +277,7 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
             "slug",
             "title",
             "status",
+            "state",
             "updated_on",
             "source",
             "french_partners",
@@ -277,6 +302,7 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
             "documents",
             "domains",
             "contacts",
+            "events",
         ]
         personal_fields = ["contacts"]
 
