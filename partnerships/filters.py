@@ -127,6 +127,31 @@ class DivisionForm(forms.Form):
         return data
 
 
+def division_filter():
+    return django_filters.CharFilter(
+        method="filter_division",
+        label=_("Découpage"),
+        help_text=_(
+            "Découpage administratif du Mali dans lequel lire « region » : 2008, 2016 ou "
+            "2023 (par défaut, les régions actuelles)"
+        ),
+    )
+
+
+class DivisionMixin:
+    """``division`` and ``region`` read together (DivisionForm), on any FilterSet."""
+
+    @property
+    def chosen_division(self):
+        return self.form.cleaned_data.get("division")
+
+    def filter_division(self, queryset, name, value):
+        return queryset  # read by filter_region
+
+    def in_2008(self):
+        return self.chosen_division.slug == REPERTOIRE_DIVISION
+
+
 class YearField(forms.IntegerField):
     default_validators = [validate_year]
 
@@ -185,7 +210,7 @@ ORDERING_FIELDS = (
 )
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label=_("Recherche"),
@@ -193,14 +218,7 @@ class PartnershipFilter(django_filters.FilterSet):
             "Recherche plein texte (sans accents, pluriels, fautes de frappe sur les noms)"
         ),
     )
-    division = django_filters.CharFilter(
-        method="filter_division",
-        label=_("Découpage"),
-        help_text=_(
-            "Découpage administratif du Mali dans lequel lire « region » : 2008, 2016 ou "
-            "2023 (par défaut, les régions actuelles)"
-        ),
-    )
+    division = division_filter()
     region = SlugListFilter(
         method="filter_region",
         label=_("Région malienne"),
@@ -301,18 +319,11 @@ class PartnershipFilter(django_filters.FilterSet):
         "decade",
     ]
 
-    @property
-    def chosen_division(self):
-        return self.form.cleaned_data.get("division")
-
-    def filter_division(self, queryset, name, value):
-        return queryset  # read by filter_region
-
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
-        if self.chosen_division.slug == REPERTOIRE_DIVISION:
+        if self.in_2008():
             return queryset.in_regions([r.pk for r in value])
         return queryset.in_units(self.chosen_division, [u.pk for u in value])
 
@@ -467,8 +478,10 @@ def facet_counts(filterset):
     return facets
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(DivisionMixin, django_filters.FilterSet):
     """The API's filters on action rows (a partner's region is matched as on partnerships)."""
+
+    division = division_filter()
 
     domain = django_filters.ModelMultipleChoiceFilter(
         queryset=Domain.objects.all(),
@@ -477,12 +490,13 @@ class ActionFilter(django_filters.FilterSet):
         label=_("Domaine"),
         help_text=_("Domaine (identifiant ; plusieurs valeurs = OU)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
-        queryset=MalianRegion.objects.all(),
-        to_field_name="slug",
+    region = SlugListFilter(
         method="filter_region",
         label=_("Région malienne"),
-        help_text=_("Région malienne d'un partenaire (identifiant ; plusieurs valeurs = OU)"),
+        help_text=_(
+            "Région malienne d'un partenaire dans le découpage choisi (identifiant ; "
+            "plusieurs valeurs = OU)"
+        ),
     )
     # An action is kept when its years meet the range: it has not ended before `year_min` and
     # had begun by `year_max` (a single known year stands for both ends).
@@ -506,6 +520,7 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = []
+        form = DivisionForm
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
@@ -513,7 +528,11 @@ class ActionFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.in_regions([r.pk for r in value]) if value else queryset
+        if not value:
+            return queryset
+        if self.in_2008():
+            return queryset.in_regions([r.pk for r in value])
+        return queryset.in_units(self.chosen_division, [u.pk for u in value])
 
     def filter_year_min(self, queryset, name, value):
         return queryset.under_way_from(value)
@@ -522,7 +541,8 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.begun_by(value)
 
 
-class CollectivityFilter(django_filters.FilterSet):
+class CollectivityFilter(DivisionMixin, django_filters.FilterSet):
+    division = division_filter()
     country = django_filters.ChoiceFilter(
         choices=Country.choices, label=_("Pays"), help_text=_("Pays : FR ou ML")
     )
@@ -531,21 +551,29 @@ class CollectivityFilter(django_filters.FilterSet):
         label=_("Type de collectivité"),
         help_text=_("Type de collectivité (plusieurs valeurs = OU)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
-        queryset=MalianRegion.objects.all(),
-        to_field_name="slug",
+    region = SlugListFilter(
         method="filter_region",
         label=_("Région malienne"),
-        help_text=_("Région malienne (identifiant ; plusieurs valeurs = OU)"),
+        help_text=_(
+            "Région malienne dans le découpage choisi (identifiant ; plusieurs valeurs = OU)"
+        ),
     )
 
     class Meta:
         model = Collectivity
         fields = []
+        form = DivisionForm
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.filter(malian_region__in=[r.pk for r in value]) if value else queryset
+        if not value:
+            return queryset
+        if self.in_2008():
+            return queryset.filter(malian_region__in=[r.pk for r in value])
+        return queryset.filter(
+            placements__division=self.chosen_division,
+            placements__region__in=[u.pk for u in value],
+        )
 
 
 # Beyond this many accepted values, an error message gives examples instead of the whole list.

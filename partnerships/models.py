@@ -791,6 +791,19 @@ class ActionQuerySet(ChildQuerySet):
             )
         )
 
+    def in_units(self, division, units):
+        """Actions of partnerships with a Malian partner placed in one of ``units`` in
+        ``division``."""
+        return self.filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    partnership=OuterRef("partnership"),
+                    collectivity__placements__division=division,
+                    collectivity__placements__region__in=units,
+                )
+            )
+        )
+
     def under_way_from(self, year):
         """Not ended before ``year`` (a single known year stands for both ends)."""
         return self.alias(last_year=Coalesce("end_year", "start_year")).filter(last_year__gte=year)

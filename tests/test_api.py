@@ -280,13 +280,16 @@ def test_action_filters(api):
     assert not action_ids(api, domain="eau-assainissement") & set(
         Action.objects.exclude(domain__slug="eau-assainissement").values_list("pk", flat=True)
     )
-    in_kayes = action_ids(api, region="kayes")
+    in_kayes = action_ids(api, division="2008", region="kayes")
     kayes_partnerships = with_partner(malian_region__slug="kayes")
     assert in_kayes == set(
         Action.objects.filter(partnership__slug__in=kayes_partnerships).values_list("pk", flat=True)
     )
     koutiala = Action.objects.filter(partnership__slug="alencon-koutiala").first()
     assert koutiala.pk not in in_kayes
+    # today's division by default: Koutiala is a region of its own since 2023
+    assert koutiala.pk in action_ids(api, region="koutiala")
+    assert koutiala.pk not in action_ids(api, region="sikasso")
 
 
 def test_action_years_meet_the_range(api):
@@ -300,11 +303,15 @@ def test_action_years_meet_the_range(api):
 def test_collectivity_filters(api):
     malian = slugs(api, "collectivities", country="ML")
     assert "district-de-bamako" in malian and "acheres" not in malian
-    kayes = slugs(api, "collectivities", region="kayes")
+    kayes = slugs(api, "collectivities", division="2008", region="kayes")
     assert kayes == set(
         Collectivity.objects.filter(malian_region__slug="kayes").values_list("slug", flat=True)
     )
     assert "district-de-bamako" not in kayes
+    # today's division by default: Diéma (Kayes in 2008) is in Nioro du Sahel
+    assert "diema" in kayes
+    assert "diema" in slugs(api, "collectivities", region="nioro-du-sahel")
+    assert "diema" not in slugs(api, "collectivities", region="kayes")
     assert "acheres" in slugs(api, "collectivities", kind="commune", country="FR")
 
 

@@ -278,3 +278,36 @@ def test_fixture_is_its_own_file():
     """The placements live in fixtures/gazetteer.json, not in collectivities.json."""
     records = json.loads((Path(settings.FIXTURES_DIR) / "collectivities.json").read_text("utf-8"))
     assert {r["model"] for r in records} == {"partnerships.collectivity"}
+
+
+def test_the_api_lists_the_divisions_and_their_regions(api_client, django_assert_num_queries):
+    # the divisions, then for each of the three its regions and their predecessors
+    with django_assert_num_queries(1 + 3 * 2):
+        divisions = api_client.get(f"{API}divisions/").json()
+    assert [(d["slug"], d["current"]) for d in divisions] == [
+        ("2008", False),
+        ("2016", False),
+        ("2023", True),
+    ]
+    today = {r["slug"]: r for r in divisions[2]["regions"]}
+    assert len(today) == 20
+    assert today["menaka"]["predecessors"] == ["gao-1991"]
+    for slug in ("menaka", "gao", "bougouni", "kayes"):
+        assert today[slug]["partnership_count"] == len(slugs(f"region={slug}"))
+
+
+def test_actions_and_collectivities_read_region_in_the_division(api_client):
+    def found(resource, **params):
+        rows = api_client.get(f"{API}{resource}/", {**params, "page_size": 200}).json()
+        return rows["results"]
+
+    assert {c["slug"] for c in found("collectivities", region="menaka")} >= {
+        "anderamboukane",
+        "tidarmene",
+    }
+    assert "anderamboukane" in {
+        c["slug"] for c in found("collectivities", division="2008", region="gao")
+    }
+    assert "anderamboukane" not in {c["slug"] for c in found("collectivities", region="gao")}
+    in_menaka = {a["partnership"] for a in found("actions", region="menaka")}
+    assert in_menaka and in_menaka <= slugs("region=menaka")

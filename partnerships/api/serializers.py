@@ -14,11 +14,13 @@ from rest_framework import serializers
 from .. import privacy
 from ..models import (
     Action,
+    AdministrativeUnit,
     Budget,
     BudgetKind,
     Collectivity,
     Contact,
     Country,
+    Division,
     Domain,
     MalianRegion,
     Partnership,
@@ -515,6 +517,65 @@ class MalianRegionSerializer(DocumentSerializer):
             "partnership_count",
             "collectivity_count",
         ]
+
+
+class UnitSerializer(EmptyAsNullMixin, DocumentSerializer):
+    predecessors = serializers.SlugRelatedField(
+        slug_field="key",
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Clés des unités dont la région est issue"),
+    )
+    partnership_count = serializers.IntegerField(
+        read_only=True,
+        help_text=gettext_lazy("Partenariats ayant un partenaire malien dans la région"),
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = [
+            "key",
+            "slug",
+            "number",
+            "kind",
+            "name",
+            "capital",
+            "latitude",
+            "longitude",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+            "source",
+            "partnership_count",
+        ]
+
+
+class DivisionSerializer(EmptyAsNullMixin, DocumentSerializer):
+    current = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Vrai pour le découpage en vigueur aujourd'hui")
+    )
+    regions = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Régions et district en vigueur dans ce découpage, avec leurs nombres"
+        )
+    )
+
+    class Meta:
+        model = Division
+        fields = ["slug", "name", "valid_from", "valid_to", "legal_basis", "current", "regions"]
+
+    def get_current(self, obj) -> bool:
+        return obj.valid_to is None
+
+    @extend_schema_field(UnitSerializer(many=True))
+    def get_regions(self, obj):
+        units = (
+            AdministrativeUnit.objects.in_division(obj)
+            .regions()
+            .with_partnership_count(obj)
+            .prefetch_related("predecessors")
+        )
+        return UnitSerializer(units, many=True, context=self.context).data
 
 
 class DomainSerializer(EmptyAsNullMixin, DocumentSerializer):
