@@ -548,6 +548,10 @@ class UnitSerializer(EmptyAsNullMixin, DocumentSerializer):
             "source",
             "partnership_count",
         ]
+        extra_kwargs = {
+            "latitude": {"help_text": gettext_lazy("Latitude du chef-lieu (WGS 84)")},
+            "longitude": {"help_text": gettext_lazy("Longitude du chef-lieu (WGS 84)")},
+        }
 
 
 class DivisionSerializer(EmptyAsNullMixin, DocumentSerializer):
