@@ -14,13 +14,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import (
+    REPERTOIRE_DIVISION,
     Action,
+    AdministrativeUnit,
     Collectivity,
     CollectivityKind,
     Country,
+    Division,
     Domain,
     MalianRegion,
     Partnership,
+    PartnershipState,
     PartnershipStatus,
     has_partner,
 )
@@ -54,6 +58,98 @@ def department_choices():
         .order_by("department_code")
     )
     return [(code, f"{name} ({code})") for code, name in rows]
+
+
+class SlugListField(forms.Field):
+    """Every value of a repeated parameter, unchecked: the form checks them against the
+    division chosen (DivisionForm), so no list of choices is read for nothing."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugListFilter(django_filters.Filter):
+    field_class = SlugListField
+
+
+class DivisionForm(forms.Form):
+    """Reads ``region`` in the division chosen (``division``, today's by default).
+
+    The 2008 division is the répertoire's own field (Collectivity.malian_region, which staff
+    edit); the later ones are the gazetteer's placements. ``cleaned_data["division"]`` is
+    always a Division (None only before any is loaded), ``cleaned_data["region"]`` the
+    regions of that division.
+    """
+
+    def clean(self):
+        data = super().clean()
+        self.divisions = list(Division.objects.all())
+        slug = data.get("division")
+        division = next((d for d in self.divisions if d.slug == slug), None)
+        if slug and division is None:
+            self.add_error(
+                "division",
+                _("Découpage inconnu. Valeurs acceptées : %(values)s.")
+                % {"values": ", ".join(d.slug for d in self.divisions)},
+            )
+        elif not slug:
+            division = self.divisions[-1] if self.divisions else None
+        data["division"] = division
+        slugs = data.get("region") or []
+        data["region"] = []
+        if not slugs or division is None:
+            return data
+        if division.slug == REPERTOIRE_DIVISION:
+            regions = MalianRegion.objects.all()
+        else:
+            regions = AdministrativeUnit.objects.in_division(division).regions()
+        found = list(regions.filter(slug__in=slugs))
+        missing = sorted(set(slugs) - {r.slug for r in found})
+        if missing:
+            self.add_error(
+                "region",
+                _(
+                    "%(values)s : pas une région du découpage « %(division)s ». "
+                    "Valeurs acceptées : %(accepted)s."
+                )
+                % {
+                    "values": ", ".join(missing),
+                    "division": division.label,
+                    "accepted": ", ".join(regions.values_list("slug", flat=True)),
+                },
+            )
+        data["region"] = found
+        return data
+
+
+def division_filter():
+    return django_filters.CharFilter(
+        method="filter_division",
+        label=_("Découpage"),
+        help_text=_(
+            "Découpage administratif du Mali dans lequel lire « region » : 2008, 2016 ou "
+            "2023 (par défaut, les régions actuelles)"
+        ),
+    )
+
+
+class DivisionMixin:
+    """``division`` and ``region`` read together (DivisionForm), on any FilterSet."""
+
+    @property
+    def chosen_division(self):
+        return self.form.cleaned_data.get("division")
+
+    def filter_division(self, queryset, name, value):
+        return queryset  # read by filter_region
+
+    def in_2008(self):
+        return self.chosen_division.slug == REPERTOIRE_DIVISION
 
 
 class YearField(forms.IntegerField):
@@ -114,7 +210,7 @@ ORDERING_FIELDS = (
 )
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label=_("Recherche"),
@@ -122,12 +218,14 @@ class PartnershipFilter(django_filters.FilterSet):
             "Recherche plein texte (sans accents, pluriels, fautes de frappe sur les noms)"
         ),
     )
-    region = PartnerModelChoicesFilter(
-        queryset=MalianRegion.objects.all(),
-        to_field_name="slug",
-        partner_lookup="malian_region",
+    division = division_filter()
+    region = SlugListFilter(
+        method="filter_region",
         label=_("Région malienne"),
-        help_text=_("Région malienne d'un partenaire (identifiant ; plusieurs valeurs = OU)"),
+        help_text=_(
+            "Région malienne d'un partenaire dans le découpage choisi (identifiant ; "
+            "plusieurs valeurs = OU)"
+        ),
     )
     domain = django_filters.ModelMultipleChoiceFilter(
         queryset=Domain.objects.all(),
@@ -135,6 +233,15 @@ class PartnershipFilter(django_filters.FilterSet):
         method="filter_domain",
         label=_("Domaine"),
         help_text=_("Domaine (identifiant ; plusieurs valeurs = OU)"),
+    )
+    state = django_filters.MultipleChoiceFilter(
+        choices=PartnershipState.choices,
+        method="filter_state",
+        label=_("État"),
+        help_text=_(
+            "État actuel, déduit des événements : active, dormant, suspended, ended, unknown "
+            "(plusieurs valeurs = OU)"
+        ),
     )
     french_region = PartnerChoicesFilter(
         choices=french_region_choices,
@@ -198,9 +305,31 @@ class PartnershipFilter(django_filters.FilterSet):
     class Meta:
         model = Partnership
         fields = []
+        form = DivisionForm
 
     # Facets are counted for the selection made by every filter but their own (see facets()).
-    FACETS = ["region", "domain", "french_region", "department", "kind", "status", "decade"]
+    FACETS = [
+        "region",
+        "domain",
+        "state",
+        "french_region",
+        "department",
+        "kind",
+        "status",
+        "decade",
+    ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        if self.in_2008():
+            return queryset.in_regions([r.pk for r in value])
+        return queryset.in_units(self.chosen_division, [u.pk for u in value])
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_state(self, queryset, name, value):
+        return queryset.in_states(value) if value else queryset
 
     def filter_search(self, queryset, name, value):
         # The search runs once per request (one query), whatever the number of facets counted
@@ -247,7 +376,7 @@ class PartnershipFilter(django_filters.FilterSet):
         """
         queryset = self.queryset.all()
         for key, value in self.form.cleaned_data.items():
-            if key not in (name, "ordering"):
+            if key not in (name, "ordering", "division"):
                 queryset = self.filters[key].filter(queryset, value)
         return queryset
 
@@ -278,7 +407,15 @@ def facet_counts(filterset):
         ]
         facets.append({"name": name, "label": filterset.filters[name].label, "options": options})
 
-    regions = MalianRegion.objects.with_partnership_count(selection("region"))
+    division = filterset.chosen_division
+    if division is None or division.slug == REPERTOIRE_DIVISION:
+        regions = MalianRegion.objects.with_partnership_count(selection("region"))
+    else:
+        regions = (
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .with_partnership_count(division, selection("region"))
+        )
     add("region", [(r.slug, r.name, r.partnership_count) for r in regions])
 
     domains = Domain.objects.with_partnership_count(selection("domain"))
@@ -309,6 +446,19 @@ def facet_counts(filterset):
     kinds = dict(partner_counts("kind", "kind"))
     add("kind", [(k, label, kinds.get(k, 0)) for k, label in CollectivityKind.choices])
 
+    states = dict(
+        Partnership.objects.filter(pk__in=selection("state"))
+        .with_state()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    add(
+        "state",
+        [(s, label, states.get(s, 0)) for s, label in PartnershipState.choices],
+        keep_empty=False,
+    )
+
     statuses = dict(
         Partnership.objects.filter(pk__in=selection("status"))
         .values_list("status")
@@ -328,8 +478,10 @@ def facet_counts(filterset):
     return facets
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(DivisionMixin, django_filters.FilterSet):
     """The API's filters on action rows (a partner's region is matched as on partnerships)."""
+
+    division = division_filter()
 
     domain = django_filters.ModelMultipleChoiceFilter(
         queryset=Domain.objects.all(),
@@ -338,12 +490,13 @@ class ActionFilter(django_filters.FilterSet):
         label=_("Domaine"),
         help_text=_("Domaine (identifiant ; plusieurs valeurs = OU)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
-        queryset=MalianRegion.objects.all(),
-        to_field_name="slug",
+    region = SlugListFilter(
         method="filter_region",
         label=_("Région malienne"),
-        help_text=_("Région malienne d'un partenaire (identifiant ; plusieurs valeurs = OU)"),
+        help_text=_(
+            "Région malienne d'un partenaire dans le découpage choisi (identifiant ; "
+            "plusieurs valeurs = OU)"
+        ),
     )
     # An action is kept when its years meet the range: it has not ended before `year_min` and
     # had begun by `year_max` (a single known year stands for both ends).
@@ -367,6 +520,7 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = []
+        form = DivisionForm
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
@@ -374,7 +528,11 @@ class ActionFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.in_regions([r.pk for r in value]) if value else queryset
+        if not value:
+            return queryset
+        if self.in_2008():
+            return queryset.in_regions([r.pk for r in value])
+        return queryset.in_units(self.chosen_division, [u.pk for u in value])
 
     def filter_year_min(self, queryset, name, value):
         return queryset.under_way_from(value)
@@ -383,7 +541,8 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.begun_by(value)
 
 
-class CollectivityFilter(django_filters.FilterSet):
+class CollectivityFilter(DivisionMixin, django_filters.FilterSet):
+    division = division_filter()
     country = django_filters.ChoiceFilter(
         choices=Country.choices, label=_("Pays"), help_text=_("Pays : FR ou ML")
     )
@@ -392,21 +551,29 @@ class CollectivityFilter(django_filters.FilterSet):
         label=_("Type de collectivité"),
         help_text=_("Type de collectivité (plusieurs valeurs = OU)"),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
-        queryset=MalianRegion.objects.all(),
-        to_field_name="slug",
+    region = SlugListFilter(
         method="filter_region",
         label=_("Région malienne"),
-        help_text=_("Région malienne (identifiant ; plusieurs valeurs = OU)"),
+        help_text=_(
+            "Région malienne dans le découpage choisi (identifiant ; plusieurs valeurs = OU)"
+        ),
     )
 
     class Meta:
         model = Collectivity
         fields = []
+        form = DivisionForm
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.filter(malian_region__in=[r.pk for r in value]) if value else queryset
+        if not value:
+            return queryset
+        if self.in_2008():
+            return queryset.filter(malian_region__in=[r.pk for r in value])
+        return queryset.filter(
+            placements__division=self.chosen_division,
+            placements__region__in=[u.pk for u in value],
+        )
 
 
 # Beyond this many accepted values, an error message gives examples instead of the whole list.
@@ -420,7 +587,7 @@ def accepted_values(filter_):
     ):
         return list(filter_.queryset.values_list(filter_.extra["to_field_name"], flat=True))
     if isinstance(filter_, django_filters.ChoiceFilter | django_filters.MultipleChoiceFilter):
-        return [str(value) for value, _label in filter_.field.choices if value != ""]
+        return list(dict.fromkeys(str(v) for v, _label in filter_.field.choices if v != ""))
     return None
 
 

@@ -173,6 +173,58 @@ def mali_map(regions, towns=(), region_url="/regions/{slug}/") -> SafeString:
     )
 
 
+def capitals_map(
+    units, region_url="/regions/{slug}/?division={division}", division=""
+) -> SafeString:
+    """The regions of a later division as dots at their capitals, over the 2008 outlines.
+
+    No outline of the 2016 or 2023 regions exists in the registry packages the maps come from
+    (Natural Earth has the 2008 ones): each region is a dot sized by its number of
+    partnerships, placed at its capital, linked to its page. units: objects with slug, name,
+    latitude, longitude and partnership_count.
+    """
+    data = outline("mali_regions")
+    p = data["projection"]
+    rows = [u for u in units if u.latitude is not None and u.longitude is not None]
+    top = max((u.partnership_count or 0 for u in rows), default=0) or 1
+    borders = format_html_join(
+        "\n",
+        '<path d="{}" class="map-region map-region-former"/>',
+        ((d,) for d in data["regions"].values()),
+    )
+    dots = format_html_join(
+        "\n",
+        '<a href="{}" aria-label="{}"><circle cx="{}" cy="{}" r="{}" class="map-capital{}">'
+        "<title>{}</title></circle></a>"
+        '<text x="{}" y="{}" class="map-label map-capital-label">{}</text>',
+        (
+            (
+                region_url.format(slug=u.slug, division=division),
+                partnerships_label(u.name, u.partnership_count or 0),
+                *(xy := project(float(u.latitude), float(u.longitude), p)),
+                round(3 + 12 * math.sqrt((u.partnership_count or 0) / top), 1),
+                "" if u.partnership_count else " map-capital-empty",
+                partnerships_label(u.name, u.partnership_count or 0),
+                xy[0] + 6,
+                xy[1] - 6,
+                u.name if u.slug != "district-de-bamako" else "Bamako",
+            )
+            for u in rows
+        ),
+    )
+    return format_html(
+        '<svg class="map map-mali" viewBox="0 0 {} {}" role="group" aria-label="{}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<path d="{}" class="map-country"/>{}{}</svg>',
+        p["width"],
+        p["height"],
+        _("Carte du Mali : partenariats par région, point au chef-lieu de chaque région"),
+        mark_safe(data["outline"]),
+        borders,
+        dots,
+    )
+
+
 def _label_at(slug: str, data: dict) -> tuple[float, float]:
     x, y = data["labels"][slug]
     if slug == "district-de-bamako":  # too small to hold its name: set it below-left

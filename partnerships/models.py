@@ -4,11 +4,14 @@ Every seeded model has a natural key (a slug, or its parent's key and a position
 fixtures generated from the sources load again and again onto the same rows.
 """
 
+import datetime
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -516,7 +519,7 @@ class PartnershipQuerySet(SlugQuerySet):
                 queryset=PartnershipMember.objects.select_related("collectivity__malian_region"),
             ),
             "domains",
-        )
+        ).with_state()
 
     def with_open_review_count(self):
         return self.annotate(
@@ -540,6 +543,19 @@ class PartnershipQuerySet(SlugQuerySet):
         """Every partnership as the IATI export writes it (partnerships/iati.py), by slug."""
         return self.for_document().with_last_change().order_by("slug")
 
+    def with_state(self, today=None):
+        """``state``: the current state derived from the events (see PartnershipState), with
+        ``last_event_date``. One expression, so that lists, facets and fiches agree."""
+        return self.annotate(**state_expressions(today))
+
+    def in_states(self, states, today=None):
+        return self.alias(**state_expressions(today)).filter(state__in=states)
+
+    def in_units(self, division, units):
+        """With a Malian partner placed in one of ``units`` (regions or cercles) in
+        ``division``."""
+        return self.with_partner(placements__division=division, placements__region__in=units)
+
     def for_document(self, contacts=False):
         """Everything the partnership document shows, in a fixed number of queries."""
         queryset = self.select_related("source").prefetch_related(
@@ -553,10 +569,11 @@ class PartnershipQuerySet(SlugQuerySet):
                 queryset=Action.objects.select_related("domain").prefetch_related("budgets"),
             ),
             "domains",
+            models.Prefetch("events", queryset=PartnershipEvent.objects.select_related("source")),
         )
         if contacts:
             queryset = queryset.prefetch_related("contacts")
-        return queryset
+        return queryset.with_state()
 
 
 class Partnership(models.Model):
@@ -790,6 +807,19 @@ class ActionQuerySet(ChildQuerySet):
             Exists(
                 PartnershipMember.objects.filter(
                     partnership=OuterRef("partnership"), collectivity__malian_region__in=regions
+                )
+            )
+        )
+
+    def in_units(self, division, units):
+        """Actions of partnerships with a Malian partner placed in one of ``units`` in
+        ``division``."""
+        return self.filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    partnership=OuterRef("partnership"),
+                    collectivity__placements__division=division,
+                    collectivity__placements__region__in=units,
                 )
             )
         )
@@ -1183,6 +1213,7 @@ REVIEW_KIND_LABELS = {
     "unreadable-email": _("courriel illisible"),
     "unreadable-population": _("population illisible"),
     "unresolved-region": _("région malienne inconnue"),
+    "unplaced-in-division": _("collectivité non placée dans un découpage"),
 }
 
 
@@ -1368,3 +1399,366 @@ class Proposal(models.Model):
 
     def __str__(self):
         return f"{self.partnership} — {self.submitted_at:%Y-%m-%d}"
+
+
+# The gazetteer of Mali: its administrative divisions over time (fixtures/sources/mali_*.csv).
+
+
+# The division the répertoire prints: its regions are Collectivity.malian_region (MalianRegion).
+REPERTOIRE_DIVISION = "2008"
+
+
+class DivisionQuerySet(SlugQuerySet):
+    def current(self):
+        """The division in force today: the most recent one."""
+        return self.order_by("-valid_from").first()
+
+
+class Division(models.Model):
+    """One territorial division of Mali (2008, 2016, 2023), in force over a period."""
+
+    slug = models.SlugField(
+        _("identifiant"), max_length=20, unique=True, help_text=_("Identifiant (année)")
+    )
+    name = models.CharField(_("nom"), max_length=100, help_text=_("Nom du découpage"))
+    valid_from = models.DateField(_("en vigueur depuis"), help_text=_("Entrée en vigueur"))
+    valid_to = models.DateField(
+        _("en vigueur jusqu'au"), null=True, blank=True, help_text=_("Fin de validité")
+    )
+    legal_basis = models.TextField(_("textes"), blank=True, help_text=_("Lois et ordonnances"))
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("découpage administratif")
+        verbose_name_plural = _("découpages administratifs")
+        ordering = ["valid_from"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def label(self):
+        if self.valid_to is None:
+            return _("régions actuelles (%(year)s)") % {"year": self.slug}
+        return _("régions de %(year)s") % {"year": self.slug}
+
+
+class UnitKind(models.TextChoices):
+    REGION = "region", _("région")
+    DISTRICT = "district", _("district")
+    CERCLE = "cercle", _("cercle")
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+    def regions(self):
+        return self.filter(kind__in=[UnitKind.REGION, UnitKind.DISTRICT])
+
+    def in_division(self, division):
+        """The units in force on the day ``division`` came into force."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=division.valid_from),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=division.valid_from),
+        )
+
+    def with_partnership_count(self, division, partnerships=None):
+        """``partnership_count``: partnerships with a Malian partner placed in the unit in
+        ``division`` (among ``partnerships`` when given)."""
+        path = "placements__collectivity__memberships__partnership"
+        condition = Q(placements__division=division)
+        if partnerships is not None:
+            condition &= Q(**{f"{path}__in": partnerships})
+        return self.annotate(
+            partnership_count=Count(path, filter=condition, distinct=True)
+        ).order_by(models.F("number").asc(nulls_last=True), "name")
+
+
+class AdministrativeUnit(models.Model):
+    """A region, the District or a cercle of Mali, over the period it kept the same extent.
+
+    When a reform changes a unit's extent (Gao losing Ménaka in 2016, Kayes split in 2023), the
+    unit ends and a new one with the same slug begins, its predecessor linked.
+    """
+
+    key = models.SlugField(
+        _("clé"), max_length=80, unique=True, help_text=_("Clé stable (slug et année)")
+    )
+    slug = models.SlugField(_("identifiant"), max_length=60, help_text=_("Identifiant (slug)"))
+    kind = models.CharField(
+        _("type"), max_length=10, choices=UnitKind.choices, help_text=_("Type d'unité")
+    )
+    # The region's code (loi n°2023-006: 1 to 19 from west to east); the District (code 00)
+    # has none and comes last, as on the pages since 2008.
+    number = models.PositiveSmallIntegerField(
+        _("numéro"), null=True, blank=True, help_text=_("Numéro de la région")
+    )
+    name = models.CharField(_("nom"), max_length=100, help_text=_("Nom"))
+    capital = models.CharField(_("chef-lieu"), max_length=100, blank=True, help_text=_("Chef-lieu"))
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    valid_from = models.DateField(
+        _("en vigueur depuis"), null=True, blank=True, help_text=_("Début de validité")
+    )
+    valid_to = models.DateField(
+        _("en vigueur jusqu'au"), null=True, blank=True, help_text=_("Fin de validité")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("unité parente"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        verbose_name=_("prédécesseurs"),
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
+    )
+    # The 2008 region this unit is (same extent): keeps the 2008 region pages and slugs.
+    malian_region = models.ForeignKey(
+        MalianRegion,
+        verbose_name=_("région de 2008"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    source = models.TextField(_("source"), blank=True, help_text=_("Textes et remarques"))
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unité administrative")
+        verbose_name_plural = _("unités administratives")
+        ordering = [models.F("number").asc(nulls_last=True), "name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=UnitKind.values), name="unit_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="unit_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.key,)
+
+    natural_key.dependencies = ["partnerships.malianregion"]
+
+    def in_force_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to > day
+        )
+
+
+class PlacementQuerySet(models.QuerySet):
+    def get_by_natural_key(self, collectivity_slug, division_slug):
+        return self.get(collectivity__slug=collectivity_slug, division__slug=division_slug)
+
+
+class Placement(models.Model):
+    """Where a Malian collectivity lies in one division: its region and, when known, cercle."""
+
+    collectivity = models.ForeignKey(
+        Collectivity,
+        verbose_name=_("collectivité"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+    )
+    division = models.ForeignKey(
+        Division, verbose_name=_("découpage"), on_delete=models.CASCADE, related_name="placements"
+    )
+    region = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("région"),
+        on_delete=models.PROTECT,
+        related_name="placements",
+    )
+    cercle = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("cercle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cercle_placements",
+    )
+    basis = models.CharField(
+        _("fondement"), max_length=300, blank=True, help_text=_("Comment la place a été déduite")
+    )
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        ordering = ["division", "collectivity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collectivity", "division"], name="placement_unique_division"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.collectivity} — {self.region} ({self.division})"
+
+    def natural_key(self):
+        return (*self.collectivity.natural_key(), *self.division.natural_key())
+
+    natural_key.dependencies = [
+        "partnerships.collectivity",
+        "partnerships.division",
+        "partnerships.administrativeunit",
+    ]
+
+
+# The life of a partnership: dated events and the state derived from them.
+
+
+class EventKind(models.TextChoices):
+    FIRST_CONTACT = "first_contact", _("premiers contacts")
+    SIGNED = "signed", _("convention signée")
+    RENEWED = "renewed", _("convention renouvelée")
+    NEWS = "news", _("activité attestée")
+    REORIENTED = "reoriented", _("réorienté")
+    SUSPENDED = "suspended", _("suspendu pour raisons de sécurité")
+    RESUMED = "resumed", _("repris")
+    ENDED = "ended", _("terminé")
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("année")
+    MONTH = "month", _("mois")
+    DAY = "day", _("jour")
+
+
+class PartnershipState(models.TextChoices):
+    ACTIVE = "active", _("actif")
+    DORMANT = "dormant", _("en sommeil")
+    SUSPENDED = "suspended", _("suspendu")
+    ENDED = "ended", _("terminé")
+    UNKNOWN = "unknown", _("inconnu")
+
+
+# No news over a whole French municipal term (six years): the partnership is dormant.
+DORMANT_AFTER_YEARS = 6
+
+
+def dormant_before(today=None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - DORMANT_AFTER_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - DORMANT_AFTER_YEARS, day=28)
+
+
+def state_expressions(today=None) -> dict:
+    """The annotations that derive a partnership's state from its latest event.
+
+    The latest event decides: "ended" ends it, "suspended" suspends it (until an event
+    resumes it); any other event keeps it active for DORMANT_AFTER_YEARS, then it is dormant.
+    Without any event the state is unknown.
+    """
+    latest = PartnershipEvent.objects.filter(partnership=OuterRef("pk")).order_by("-date", "-key")
+    return {
+        "last_event_kind": Subquery(latest.values("kind")[:1]),
+        "last_event_date": Subquery(latest.values("date")[:1]),
+        "state": Case(
+            When(last_event_kind=EventKind.ENDED, then=Value(PartnershipState.ENDED)),
+            When(last_event_kind=EventKind.SUSPENDED, then=Value(PartnershipState.SUSPENDED)),
+            When(last_event_date__gte=dormant_before(today), then=Value(PartnershipState.ACTIVE)),
+            When(last_event_date__isnull=False, then=Value(PartnershipState.DORMANT)),
+            default=Value(PartnershipState.UNKNOWN),
+            output_field=models.CharField(),
+        ),
+    }
+
+
+class PartnershipEventQuerySet(models.QuerySet):
+    def get_by_natural_key(self, partnership_slug, key):
+        return self.get(partnership__slug=partnership_slug, key=key)
+
+
+class PartnershipEvent(models.Model):
+    """A dated step in the life of a partnership, with where it is known from."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name=_("partenariat"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        help_text=_("Partenariat (identifiant)"),
+    )
+    # Stable identity of a seeded event ("repertoire-first-contact", "cuf2016-answer-13"…);
+    # events added by staff get "staff-<n>".
+    key = models.SlugField(_("clé"), max_length=80)
+    kind = models.CharField(
+        _("nature"), max_length=20, choices=EventKind.choices, help_text=_("Nature de l'événement")
+    )
+    date = models.DateField(
+        _("date"), help_text=_("Date (premier jour du mois ou de l'année si moins précise)")
+    )
+    precision = models.CharField(
+        _("précision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.YEAR,
+        help_text=_("Précision de la date : année, mois ou jour"),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=_("Description"))
+    source = models.ForeignKey(
+        SourceDocument,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Document source"),
+    )
+    source_line = models.PositiveIntegerField(
+        _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
+    )
+    provenance = models.CharField(
+        _("provenance"),
+        max_length=300,
+        blank=True,
+        help_text=_("D'où vient l'information (document, réponse, personne)"),
+    )
+
+    objects = PartnershipEventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["partnership", "date", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="event_unique_key"),
+            models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="event_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(precision__in=DatePrecision.values), name="event_precision_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date:%Y})"
+
+    def natural_key(self):
+        return (*self.partnership.natural_key(), self.key)
+
+    natural_key.dependencies = ["partnerships.partnership", "partnerships.sourcedocument"]

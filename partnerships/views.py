@@ -16,13 +16,18 @@ from .api.serializers import PartnershipDocumentSerializer
 from .exports import documents_as_csv, documents_as_json
 from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
 from .models import (
+    DORMANT_AFTER_YEARS,
+    REPERTOIRE_DIVISION,
+    AdministrativeUnit,
     BudgetKind,
     Collectivity,
     Country,
+    Division,
     Domain,
     MalianRegion,
     Partnership,
     PartnershipMember,
+    PartnershipState,
     PartnershipStatus,
 )
 from .panels import panels_for
@@ -93,6 +98,8 @@ def partnership_list(request):
         "page_obj": page,
         "partnerships": page.object_list,
         "facets": facet_counts(filterset),
+        "division": filterset.chosen_division,
+        "divisions": getattr(filterset.form, "divisions", []),
         "search": search,
         # What other apps found for the same words (the workshops' notes).
         "panels": panels_for(request, "search", search) if search else [],
@@ -182,6 +189,9 @@ def partnership_detail(request, slug):
         "same_domain": same_domain,
         "is_listed": partnership.status == PartnershipStatus.LISTED,
         "panels": panels_for(request, "fiche", partnership),
+        "events": list(partnership.events.all()),
+        "state_label": PartnershipState(partnership.state).label,
+        "years": DORMANT_AFTER_YEARS,
     }
     return render(request, "partnerships/partnership_detail.html", context)
 
@@ -210,32 +220,92 @@ def collectivity_detail(request, slug):
     return render(request, "partnerships/collectivity_detail.html", context)
 
 
+def chosen_division(request):
+    """The division asked for (``?division=``, today's by default), or a 400 response."""
+    slug = request.GET.get("division")
+    divisions = list(Division.objects.all())
+    if not slug:
+        return (divisions[-1] if divisions else None), divisions, None
+    for division in divisions:
+        if division.slug == slug:
+            return division, divisions, None
+    accepted = ", ".join(d.slug for d in divisions)
+    return (
+        None,
+        divisions,
+        bad_request(
+            request,
+            {"division": [_("Découpage inconnu."), _("Valeurs acceptées : %s.") % accepted]},
+        ),
+    )
+
+
 def region_list(request):
-    regions = MalianRegion.objects.with_partnership_count().with_collectivity_count()
-    return render(request, "partnerships/region_list.html", {"regions": regions})
+    division, divisions, error = chosen_division(request)
+    if error:
+        return error
+    context = {"division": division, "divisions": divisions}
+    if division is None or division.slug == REPERTOIRE_DIVISION:
+        context["regions"] = MalianRegion.objects.with_partnership_count().with_collectivity_count()
+    else:
+        context["regions"] = (
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .with_partnership_count(division)
+            .prefetch_related("predecessors")
+        )
+    return render(request, "partnerships/region_list.html", context)
 
 
 def region_detail(request, slug):
-    region = get_object_or_404(MalianRegion, slug=slug)
-    in_region = Partnership.objects.in_regions([region])
+    division, divisions, error = chosen_division(request)
+    if error:
+        return error
+    if division is None or division.slug == REPERTOIRE_DIVISION:
+        region = get_object_or_404(MalianRegion, slug=slug)
+        in_region = Partnership.objects.in_regions([region])
+        malian = Collectivity.objects.filter(malian_region=region)
+        map_regions = MalianRegion.objects.with_partnership_count()
+        lineage = []
+    else:
+        region = get_object_or_404(
+            AdministrativeUnit.objects.in_division(division).regions(), slug=slug
+        )
+        in_region = Partnership.objects.in_units(division, [region])
+        malian = Collectivity.objects.filter(
+            placements__division=division, placements__region=region
+        )
+        map_regions = (
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .with_partnership_count(division)
+        )
+        lineage = list(region.predecessors.all())
     french = (
         Collectivity.objects.filter(country=Country.FRANCE, memberships__partnership__in=in_region)
         .with_partnership_count()
         .order_by("name")
     )
-    malian = (
-        Collectivity.objects.filter(malian_region=region)
-        .partners()
-        .with_partnership_count()
-        .order_by("name")
-    )
+    malian = malian.partners().with_partnership_count().order_by("name")
+    # The same slug in the other divisions: its page there, else that division's list.
+    namesakes = list(AdministrativeUnit.objects.regions().filter(slug=slug))
+    switch = [
+        (d, any(unit.in_force_on(d.valid_from) for unit in namesakes)) for d in reversed(divisions)
+    ]
     context = {
+        "division": division,
+        "divisions": divisions,
+        "switch": switch,
+        "predecessors": lineage,
         "region": region,
+        # The printed répertoire follows the 2008 regions: a later region of the same extent
+        # links to its 2008 edition, a new one (Ménaka, the 2023 splits) has none.
+        "print_region": region if isinstance(region, MalianRegion) else region.malian_region,
         "partnerships": in_region.for_list().order_by("title"),
         "french_collectivities": french,
         "malian_collectivities": malian,
         "domains": Domain.objects.with_partnership_count(in_region).filter(partnership_count__gt=0),
-        "map_regions": MalianRegion.objects.with_partnership_count(),
+        "map_regions": map_regions,
     }
     return render(request, "partnerships/region_detail.html", context)
 

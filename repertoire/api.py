@@ -16,6 +16,7 @@ router.include_format_suffixes = False
 router.register("partnerships", partnerships.PartnershipViewSet, basename="partnership")
 router.register("collectivities", partnerships.CollectivityViewSet, basename="collectivity")
 router.register("regions", partnerships.RegionViewSet, basename="region")
+router.register("divisions", partnerships.DivisionViewSet, basename="division")
 router.register("domains", partnerships.DomainViewSet, basename="domain")
 router.register("actions", partnerships.ActionViewSet, basename="action")
 router.register("workshops", WorkshopViewSet, basename="workshop")

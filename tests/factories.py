@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import factory
@@ -107,3 +108,15 @@ class BudgetFactory(factory.django.DjangoModelFactory):
     currency = models.Currency.EUR
     amount_eur = Decimal("1000")
     as_printed = "1 000 €"
+
+
+class PartnershipEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PartnershipEvent
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    key = factory.Sequence(lambda n: f"test-{n}")
+    kind = models.EventKind.NEWS
+    date = datetime.date(2024, 1, 1)
+    precision = models.DatePrecision.YEAR
+    description = "Mission sur place"

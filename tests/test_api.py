@@ -74,6 +74,8 @@ def test_one_partnership_is_the_literal_document(api):
         "slug": "acheres-district-de-bamako",
         "title": "Achères / District de Bamako",
         "status": "listed",
+        # its one event is its mention in the 2008 répertoire: no news for more than six years
+        "state": "dormant",
         "updated_on": None,
         "source": {
             "document": "Répertoire des partenariats de coopération décentralisée "
@@ -145,6 +147,17 @@ def test_one_partnership_is_the_literal_document(api):
         "perspectives": None,
         "documents": None,
         "domains": [],
+        "events": [
+            {
+                "kind": "news",
+                "date": "2008-01-01",
+                "precision": "year",
+                "description": "Partenariat cité dans le répertoire de 2008",
+                "source": "cuf-repertoire-2008",
+                "source_line": 12606,
+                "provenance": "Répertoire CUF 2008",
+            }
+        ],
     }
     response = api.get(f"{API}partnerships/acheres-district-de-bamako/")
     assert response.status_code == 200
@@ -201,7 +214,12 @@ def with_partner(**lookups):
     ("params", "inside", "outside"),
     [
         ({"region": "kayes"}, "paris-cercle-de-yelimane", "alencon-koutiala"),
-        ({"region": ["kidal", "sikasso"]}, "alencon-koutiala", "paris-cercle-de-yelimane"),
+        ({"region": ["kidal", "koutiala"]}, "alencon-koutiala", "paris-cercle-de-yelimane"),
+        (
+            {"division": "2008", "region": ["kidal", "sikasso"]},
+            "alencon-koutiala",
+            "paris-cercle-de-yelimane",
+        ),
         (
             {"domain": "eau-assainissement"},
             "bures-sur-yvette-korera-kore",
@@ -226,7 +244,9 @@ def test_partnership_filters(api, params, inside, outside):
 
 
 def test_region_filter_is_the_list_pages_filter(api):
-    assert slugs(api, "partnerships", region="kayes") == with_partner(malian_region__slug="kayes")
+    assert slugs(api, "partnerships", division="2008", region="kayes") == with_partner(
+        malian_region__slug="kayes"
+    )
 
 
 def test_contacts_start_year_range(api):
@@ -260,13 +280,16 @@ def test_action_filters(api):
     assert not action_ids(api, domain="eau-assainissement") & set(
         Action.objects.exclude(domain__slug="eau-assainissement").values_list("pk", flat=True)
     )
-    in_kayes = action_ids(api, region="kayes")
+    in_kayes = action_ids(api, division="2008", region="kayes")
     kayes_partnerships = with_partner(malian_region__slug="kayes")
     assert in_kayes == set(
         Action.objects.filter(partnership__slug__in=kayes_partnerships).values_list("pk", flat=True)
     )
     koutiala = Action.objects.filter(partnership__slug="alencon-koutiala").first()
     assert koutiala.pk not in in_kayes
+    # today's division by default: Koutiala is a region of its own since 2023
+    assert koutiala.pk in action_ids(api, region="koutiala")
+    assert koutiala.pk not in action_ids(api, region="sikasso")
 
 
 def test_action_years_meet_the_range(api):
@@ -280,11 +303,15 @@ def test_action_years_meet_the_range(api):
 def test_collectivity_filters(api):
     malian = slugs(api, "collectivities", country="ML")
     assert "district-de-bamako" in malian and "acheres" not in malian
-    kayes = slugs(api, "collectivities", region="kayes")
+    kayes = slugs(api, "collectivities", division="2008", region="kayes")
     assert kayes == set(
         Collectivity.objects.filter(malian_region__slug="kayes").values_list("slug", flat=True)
     )
     assert "district-de-bamako" not in kayes
+    # today's division by default: Diéma (Kayes in 2008) is in Nioro du Sahel
+    assert "diema" in kayes
+    assert "diema" in slugs(api, "collectivities", region="nioro-du-sahel")
+    assert "diema" not in slugs(api, "collectivities", region="kayes")
     assert "acheres" in slugs(api, "collectivities", kind="commune", country="FR")
 
 
@@ -347,15 +374,16 @@ def test_page_size_is_chosen_by_the_caller_and_the_order_is_stable(api):
 
 
 # Queries of each list, whatever the page size: count and page, then one per prefetch. For
-# partnerships: partners, budgets, actions and their budgets, domains (+ contacts when signed in);
-# validating `region` and running the search are one query each.
+# partnerships: partners, budgets, actions and their budgets, domains, events (+ contacts when
+# signed in); reading the divisions, validating `region` and running the search are one each.
 LIST_QUERIES = {
-    "partnerships/": 7,
-    "partnerships/?region=kayes&search=eau": 9,
-    "collectivities/?region=kayes": 4,
+    "partnerships/": 9,
+    "partnerships/?region=kayes&search=eau": 11,
+    # actions and collectivities read the divisions too (their `region` is read in one)
+    "collectivities/?region=kayes": 5,
     "regions/": 2,
     "domains/": 3,
-    "actions/?domain=sante&year_min=2000": 4,
+    "actions/?domain=sante&year_min=2000": 5,
 }
 
 

@@ -14,15 +14,19 @@ from rest_framework import serializers
 from .. import privacy
 from ..models import (
     Action,
+    AdministrativeUnit,
     Budget,
     BudgetKind,
     Collectivity,
     Contact,
     Country,
+    Division,
     Domain,
     MalianRegion,
     Partnership,
+    PartnershipEvent,
     PartnershipMember,
+    PartnershipState,
     first_slug,
 )
 
@@ -172,6 +176,16 @@ class BudgetSerializer(EmptyAsNullMixin, DocumentSerializer):
         fields = ["kind", "amount", "currency", "amount_eur", "year", "as_printed"]
 
 
+class EventSerializer(EmptyAsNullMixin, DocumentSerializer):
+    source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text=gettext_lazy("Document source")
+    )
+
+    class Meta:
+        model = PartnershipEvent
+        fields = ["kind", "date", "precision", "description", "source", "source_line", "provenance"]
+
+
 class ActionSerializer(EmptyAsNullMixin, DocumentSerializer):
     domain = DomainRefSerializer(allow_null=True, help_text=gettext_lazy("Domaine"))
     amount_eur = serializers.SerializerMethodField(
@@ -245,6 +259,18 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
         read_only=True,
         help_text=gettext_lazy("Contacts (utilisateurs connectés seulement)"),
     )
+    state = serializers.ChoiceField(
+        choices=PartnershipState.choices,
+        read_only=True,
+        help_text=gettext_lazy(
+            "État actuel déduit des événements : active, dormant, suspended, ended, unknown"
+        ),
+    )
+    events = EventSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Événements datés de la vie du partenariat, avec leur source"),
+    )
 
     class Meta:
         model = Partnership
@@ -253,6 +279,7 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
             "slug",
             "title",
             "status",
+            "state",
             "updated_on",
             "source",
             "french_partners",
@@ -277,6 +304,7 @@ class PartnershipDocumentSerializer(EmptyAsNullMixin, DocumentSerializer):
             "documents",
             "domains",
             "contacts",
+            "events",
         ]
         personal_fields = ["contacts"]
 
@@ -489,6 +517,69 @@ class MalianRegionSerializer(DocumentSerializer):
             "partnership_count",
             "collectivity_count",
         ]
+
+
+class UnitSerializer(EmptyAsNullMixin, DocumentSerializer):
+    predecessors = serializers.SlugRelatedField(
+        slug_field="key",
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Clés des unités dont la région est issue"),
+    )
+    partnership_count = serializers.IntegerField(
+        read_only=True,
+        help_text=gettext_lazy("Partenariats ayant un partenaire malien dans la région"),
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = [
+            "key",
+            "slug",
+            "number",
+            "kind",
+            "name",
+            "capital",
+            "latitude",
+            "longitude",
+            "valid_from",
+            "valid_to",
+            "predecessors",
+            "source",
+            "partnership_count",
+        ]
+        extra_kwargs = {
+            "latitude": {"help_text": gettext_lazy("Latitude du chef-lieu (WGS 84)")},
+            "longitude": {"help_text": gettext_lazy("Longitude du chef-lieu (WGS 84)")},
+        }
+
+
+class DivisionSerializer(EmptyAsNullMixin, DocumentSerializer):
+    current = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Vrai pour le découpage en vigueur aujourd'hui")
+    )
+    regions = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Régions et district en vigueur dans ce découpage, avec leurs nombres"
+        )
+    )
+
+    class Meta:
+        model = Division
+        fields = ["slug", "name", "valid_from", "valid_to", "legal_basis", "current", "regions"]
+
+    def get_current(self, obj) -> bool:
+        return obj.valid_to is None
+
+    @extend_schema_field(UnitSerializer(many=True))
+    def get_regions(self, obj):
+        units = (
+            AdministrativeUnit.objects.in_division(obj)
+            .regions()
+            .with_partnership_count(obj)
+            .prefetch_related("predecessors")
+        )
+        return UnitSerializer(units, many=True, context=self.context).data
 
 
 class DomainSerializer(EmptyAsNullMixin, DocumentSerializer):

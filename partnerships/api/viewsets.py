@@ -37,11 +37,12 @@ from ..filters import (
     parameter_errors,
     refuse_nul_characters,
 )
-from ..models import Action, Collectivity, Domain, MalianRegion, Partnership
+from ..models import Action, Collectivity, Division, Domain, MalianRegion, Partnership
 from .rendering import CSVRenderer, FileNegotiation, XMLFileRenderer
 from .serializers import (
     ActionResourceSerializer,
     CollectivitySerializer,
+    DivisionSerializer,
     DomainSerializer,
     MalianRegionSerializer,
     PartnershipDocumentSerializer,
@@ -305,6 +306,25 @@ class RegionViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     export = export_action(
         MalianRegionSerializer, "Toutes les régions, en un fichier / Every region, as one file"
     )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Découpages du Mali (2008, 2016, 2023) et leurs régions / Divisions of Mali "
+        "and their regions",
+    ),
+    retrieve=extend_schema(summary="Un découpage / One division"),
+)
+class DivisionViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The divisions of Mali over time; ``division=`` on the other lists reads ``region`` in
+    one of them."""
+
+    lookup_field = "slug"
+    serializer_class = DivisionSerializer
+    queryset = Division.objects.all()
+    # Each division nests its regions: JSON only (no CSV rows to make of it).
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
 
 
 @extend_schema_view(

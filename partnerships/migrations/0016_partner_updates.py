@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0010_http_urls'),
+        ('partnerships', '0015_gazetteer_and_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

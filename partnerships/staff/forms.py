@@ -20,6 +20,7 @@ from ..models import (
     Country,
     Domain,
     Partnership,
+    PartnershipEvent,
     PartnershipMember,
     ReviewItem,
     unique_slug,
@@ -346,6 +347,33 @@ class ContactForm(StaffModelForm):
 
 ContactFormSet = inlineformset_factory(
     Partnership, Contact, form=ContactForm, formset=PositionedFormSet, extra=1, can_delete=True
+)
+
+
+class EventForm(StaffModelForm):
+    class Meta:
+        model = PartnershipEvent
+        fields = ["kind", "date", "precision", "description", "provenance"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class BaseEventFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        if not hasattr(self, "_dated_queryset"):
+            self._dated_queryset = super().get_queryset().order_by("date", "key")
+        return self._dated_queryset
+
+
+EventFormSet = inlineformset_factory(
+    Partnership,
+    PartnershipEvent,
+    form=EventForm,
+    formset=BaseEventFormSet,
+    extra=1,
+    can_delete=True,
 )
 
 

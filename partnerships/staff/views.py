@@ -39,6 +39,7 @@ from .forms import (
     BudgetFormSet,
     CollectivityForm,
     ContactFormSet,
+    EventFormSet,
     MemberFormSet,
     PartnershipForm,
     ReviewResolutionForm,
@@ -142,7 +143,7 @@ def partnership_revert(request, slug, history_id):
 # The fiche's edit page
 
 
-ROW_PREFIXES = ("fr", "ml", "actions", "budgets", "contacts")
+ROW_PREFIXES = ("fr", "ml", "actions", "budgets", "contacts", "events")
 
 
 def _formsets(data, instance):
@@ -152,6 +153,7 @@ def _formsets(data, instance):
         "actions": ActionFormSet(data, instance=instance, prefix="actions"),
         "budgets": BudgetFormSet(data, instance=instance, prefix="budgets"),
         "contacts": ContactFormSet(data, instance=instance, prefix="contacts"),
+        "events": EventFormSet(data, instance=instance, prefix="events"),
     }
 
 
@@ -175,6 +177,28 @@ def _save_rows(formset, partnership, reason):
             row.position = position
             row._change_reason = reason
             row.save()
+
+
+def _save_events(formset, partnership, reason):
+    """Events are identified by a key, not a position: one added here gets "staff-<n>"."""
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance._change_reason = reason
+            form.instance.delete()
+    taken = set(partnership.events.values_list("key", flat=True))
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        event = form.save(commit=False)
+        event.partnership = partnership
+        if not event.key:
+            n = 1
+            while f"staff-{n}" in taken:
+                n += 1
+            event.key = f"staff-{n}"
+            taken.add(event.key)
+        event._change_reason = reason
+        event.save()
 
 
 def _save_members(formset, partnership, reason):
@@ -345,6 +369,7 @@ def _save_fiche(request, form, formsets, posted_version):
         _save_members(formsets["malian"], partnership, reason)
         for name in ("actions", "budgets", "contacts"):
             _save_rows(formsets[name], partnership, reason)
+        _save_events(formsets["events"], partnership, reason)
     return partnership
 
 

@@ -1,9 +1,11 @@
 """Template helpers of the directory's pages."""
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from ..models import PartnershipState
 from ..text import web_address
 
 register = template.Library()
@@ -35,3 +37,18 @@ def web_link(value):
     if not href:
         return str(value)
     return format_html('<a href="{}" rel="nofollow noopener">{}</a>', href, value)
+
+
+# How precisely an event is dated decides how much of the date is shown.
+EVENT_DATE_FORMATS = {"year": "Y", "month": "F Y", "day": "j F Y"}
+
+
+@register.filter
+def event_date(event):
+    """``{{ event|event_date }}``: "1988", "octobre 1988" or "19 mai 2016"."""
+    return date_format(event.date, EVENT_DATE_FORMATS.get(event.precision, "Y"))
+
+
+@register.filter
+def state_label(state):
+    return dict(PartnershipState.choices).get(state, state)

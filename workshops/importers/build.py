@@ -123,6 +123,34 @@ def _text(value) -> str:
     return value or ""
 
 
+# Words of a testimony that tell how a partnership changed (the first that matches decides).
+SECTION_EVENT_WORDS = [
+    ("reoriented", ("recentr", "réorient", "reorient")),
+    ("suspended", ("suspendu", "suspension", "mis en sommeil")),
+]
+
+
+def _sentences(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [s.strip() for s in re.split(r"(?<=[.;])\s+", flat) if s.strip()]
+
+
+def section_event(text: str) -> tuple[str, str]:
+    """The kind of event a testimony reports and the sentence that says it ("news" and the
+    opening sentences when no sentence tells of a change)."""
+    sentences = _sentences(text)
+    for kind, words in SECTION_EVENT_WORDS:
+        for sentence in sentences:
+            if any(word in sentence.lower() for word in words):
+                return kind, sentence
+    return "news", " ".join(sentences[:2])[:600]
+
+
+def answer_event_text(answer) -> str:
+    challenges = " ".join(_text(answer.challenges).split())
+    return f"Réponse n° {answer.number} au questionnaire : {challenges}"
+
+
 class _Builder:
     def __init__(self, directory: Directory):
         self.directory = directory
@@ -203,6 +231,47 @@ class _Builder:
         # Links go last: they refer to the items above by their natural keys.
         for position, link in enumerate(self.links, 1):
             self.add("workshops.link", {"workshop": [slug], "position": position, **link})
+        self.events(slug, record)
+
+    def events(self, slug: str, record: WorkshopRecord) -> None:
+        """What a testimony or a questionnaire answer says of a partnership, as a dated event
+        of its life (partnerships.PartnershipEvent), with the document and line it comes from."""
+        if not record.date:
+            return
+        sections = {n: s for n, s in enumerate(record.sections, 1)}
+        answers = {a.number: a for a in record.answers}
+        seen = set()
+        for link in self.links:
+            if not link["partnership"] or not (link["section"] or link["answer"]):
+                continue
+            if link["answer"]:
+                number = link["answer"][1]
+                key = f"{slug}-reponse-{number}"[:80]
+                kind, description = "news", answer_event_text(answers[number])
+            else:
+                position = link["section"][1]
+                key = f"{slug}-temoignage-{position}"[:80]
+                kind, description = section_event(sections[position].text or "")
+            if (link["partnership"][0], key) in seen:
+                continue
+            seen.add((link["partnership"][0], key))
+            self.add(
+                "partnerships.partnershipevent",
+                {
+                    "partnership": link["partnership"],
+                    "key": key,
+                    "kind": kind,
+                    "date": record.date.isoformat(),
+                    # A workshop has a date only when it is printed in full.
+                    "precision": "day",
+                    "description": description,
+                    "source": [slug],
+                    "source_line": link["source_line"],
+                    "provenance": (
+                        f"{record.title} — {link['method']}" if record.title else link["method"]
+                    )[:300],
+                },
+            )
 
     def link(self, item: str | None, key, *, collectivity=None, partnership=None, name, method):
         fields = {

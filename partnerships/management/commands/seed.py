@@ -23,6 +23,7 @@ from partnerships.models import (
     Collectivity,
     Contact,
     Partnership,
+    PartnershipEvent,
     PartnershipMember,
     ReviewItem,
 )
@@ -37,10 +38,13 @@ FIXTURE_FILES = [
     "contacts.json",
     "actions.json",
     "review.json",
+    # The gazetteer of Mali and the events the répertoire dates (manage.py import_gazetteer).
+    "gazetteer.json",
+    "events.json",
     # The workshops' notes (workshops app), linked to the collectivities and fiches above.
     "workshops.json",
 ]
-FICHE_CHILDREN = [PartnershipMember, Action, Budget, Contact]
+FICHE_CHILDREN = [PartnershipMember, Action, Budget, Contact, PartnershipEvent]
 
 
 class StaffEdits:
