@@ -269,7 +269,10 @@ def region_detail(request, slug):
         lineage = []
     else:
         region = get_object_or_404(
-            AdministrativeUnit.objects.in_division(division).regions(), slug=slug
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .select_related("malian_region"),
+            slug=slug,
         )
         in_region = Partnership.objects.in_units(division, [region])
         malian = Collectivity.objects.filter(
