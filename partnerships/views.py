@@ -24,6 +24,7 @@ from .models import (
 )
 from .panels import panels_for
 from .responses import bad_request
+from .search import highlights
 
 PAGE_SIZE = 20
 
@@ -85,10 +86,16 @@ def partnership_list(request):
     if error:
         return error
     search = filterset.form.cleaned_data.get("search") or ""
+    partnerships = list(page.object_list)
+    if search:
+        # The passage that matched, under each result of the page (one query).
+        passages = highlights(partnerships, search, privacy.masker_for(request.user))
+        for partnership in partnerships:
+            partnership.search_passage = passages.get(partnership.pk)
     context = {
         "filter": filterset,
         "page_obj": page,
-        "partnerships": page.object_list,
+        "partnerships": partnerships,
         "facets": facet_counts(filterset),
         "search": search,
         # What other apps found for the same words (the workshops' notes).
