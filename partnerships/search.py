@@ -37,6 +37,7 @@ from .text import fold
 # Created by migration 0003 on PostgreSQL: the French configuration with unaccent before stemming.
 PG_CONFIG = "french_unaccent"
 WORD = re.compile(r"\w+")
+TRIGRAM_MIN_LENGTH = 5
 # Rows written per statement when rebuilding every document.
 BATCH = 500
 # Around each matched word of a highlighted passage (private-use characters: no text uses
@@ -205,6 +206,10 @@ def rebuild_documents(using="default") -> int:
             with connections[using].cursor() as cursor:
                 cursor.execute("DELETE FROM partnerships_searchentry")
         written = index_partnerships(ids, using)
+        if connections[using].vendor == "postgresql":
+            # Fresh statistics: the planner then prices the GIN indexes right.
+            with connections[using].cursor() as cursor:
+                cursor.execute("ANALYZE partnerships_searchdocument")
     # Everything marked so far (loaddata's domains send m2m signals) is written already.
     _pending(using).clear()
     return written
@@ -332,9 +337,10 @@ def _search_postgresql(queryset, query, words, folded, bonus):
 
     search_query = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
     matches = Q(search_document__vector=search_query)
-    if len(words) == 1:
+    if len(words) == 1 and len(folded) >= TRIGRAM_MIN_LENGTH:
         # A misspelt name ("Koutialla"): the trigram index's word similarity operator (%>).
-        # With several words, every word must match instead.
+        # With several words, every word must match instead; a short word ("eau") has too few
+        # trigrams to be told from others.
         matches |= Q(search_document__folded_names__trigram_word_similar=folded)
     return queryset.filter(matches).annotate(
         search_rank=SearchRank(F("search_document__vector"), search_query)
