@@ -150,24 +150,33 @@ def index_partnerships(ids, using="default") -> int:
     written = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        partnerships = (
-            Partnership.objects.using(using)
-            .filter(pk__in=chunk)
-            .prefetch_related(
-                Prefetch(
-                    "members",
-                    queryset=PartnershipMember.objects.select_related(
-                        "collectivity__malian_region"
-                    ),
-                ),
-                Prefetch("actions", queryset=Action.objects.select_related("domain")),
-                "domains",
-            )
-        )
-        documents = [document_of(p, masker) for p in partnerships]
         with transaction.atomic(using=using):
-            SearchDocument.objects.using(using).filter(pk__in=chunk).delete()
-            SearchDocument.objects.using(using).bulk_create(documents)
+            # Locked: a writer of one of these fiches waits, so the last document written is
+            # read from the last committed state (never an older read written after it).
+            partnerships = (
+                Partnership.objects.using(using)
+                .filter(pk__in=chunk)
+                .select_for_update()
+                .prefetch_related(
+                    Prefetch(
+                        "members",
+                        queryset=PartnershipMember.objects.select_related(
+                            "collectivity__malian_region"
+                        ),
+                    ),
+                    Prefetch("actions", queryset=Action.objects.select_related("domain")),
+                    "domains",
+                )
+            )
+            documents = [document_of(p, masker) for p in partnerships]
+            kept = [d.pk for d in documents]
+            SearchDocument.objects.using(using).filter(pk__in=chunk).exclude(pk__in=kept).delete()
+            SearchDocument.objects.using(using).bulk_create(
+                documents,
+                update_conflicts=True,
+                unique_fields=["partnership"],
+                update_fields=["names", "actions", "texts", "folded_names", "name_keys"],
+            )
             if vendor == "postgresql":
                 _write_vectors(chunk, using)
             elif vendor == "sqlite":
