@@ -9,7 +9,7 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partenariats")
 
     def ready(self):
-        from . import privacy
+        from . import privacy, search
         from .models import Contact
 
         # The contacts' names are masked in every free text shown to anonymous readers.
@@ -18,3 +18,5 @@ class PartnershipsConfig(AppConfig):
         )
         for signal in (post_save, post_delete):
             signal.connect(privacy.names_changed, sender=Contact, dispatch_uid=f"names-{signal}")
+        # After the masker's receivers: a document is rewritten with the new names masked.
+        search.connect_signals()

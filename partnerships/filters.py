@@ -7,7 +7,7 @@ Several values of the same filter are alternatives (OR); different filters combi
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -332,19 +332,9 @@ class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
         return queryset.in_states(value) if value else queryset
 
     def filter_search(self, queryset, name, value):
-        # The search runs once per request (one query), whatever the number of facets counted
-        # over its results: the other queries only compare primary keys.
-        if getattr(self, "_search_ranks", (None,))[0] != value:
-            found = search_partnerships(Partnership.objects.all(), value)
-            self._search_ranks = (value, dict(found.values_list("pk", "search_rank")))
-        ranks = self._search_ranks[1]
-        return queryset.filter(pk__in=list(ranks)).annotate(
-            search_rank=Case(
-                *[When(pk=pk, then=Value(rank)) for pk, rank in ranks.items()],
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
+        # One indexed lookup joined to the list's query (partnerships/search.py): each facet's
+        # query repeats it rather than listing the matches' keys.
+        return search_partnerships(queryset, value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
@@ -390,6 +380,10 @@ def facet_counts(filterset):
     data = filterset.form.cleaned_data
 
     def selection(name):
+        """The partnerships the facet ``name`` counts among; None for all of them, so that
+        the unfiltered list counts from the indexes of the link tables alone."""
+        if not any(data.get(key) for key in data if key not in (name, "ordering", "division")):
+            return None
         return filterset.qs_without(name).order_by().values("pk")
 
     def chosen(name):
@@ -422,9 +416,12 @@ def facet_counts(filterset):
     add("domain", [(d.slug, d.localized_name, d.partnership_count) for d in domains])
 
     def partner_counts(name, *fields):
+        partnerships = selection(name)
+        members = Collectivity.objects.all()
+        if partnerships is not None:
+            members = members.filter(memberships__partnership__in=partnerships)
         return (
-            Collectivity.objects.filter(memberships__partnership__in=selection(name))
-            .exclude(**{fields[0]: ""})
+            members.exclude(**{fields[0]: ""})
             .values_list(*fields)
             .annotate(n=Count("memberships__partnership", distinct=True))
             .order_by(*fields)
@@ -446,12 +443,14 @@ def facet_counts(filterset):
     kinds = dict(partner_counts("kind", "kind"))
     add("kind", [(k, label, kinds.get(k, 0)) for k, label in CollectivityKind.choices])
 
+    def among(name):
+        partnerships = selection(name)
+        if partnerships is None:
+            return Partnership.objects.all()
+        return Partnership.objects.filter(pk__in=partnerships)
+
     states = dict(
-        Partnership.objects.filter(pk__in=selection("state"))
-        .with_state()
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
+        among("state").with_state().values_list("state").annotate(n=Count("pk")).order_by()
     )
     add(
         "state",
@@ -459,16 +458,12 @@ def facet_counts(filterset):
         keep_empty=False,
     )
 
-    statuses = dict(
-        Partnership.objects.filter(pk__in=selection("status"))
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    statuses = dict(among("status").values_list("status").annotate(n=Count("pk")).order_by())
     add("status", [(s, label, statuses.get(s, 0)) for s, label in PartnershipStatus.choices])
 
     decades = dict(
-        Partnership.objects.filter(pk__in=selection("decade"), contacts_start_year__isnull=False)
+        among("decade")
+        .filter(contacts_start_year__isnull=False)
         .annotate(decade=F("contacts_start_year") / 10 * 10)
         .values_list("decade")
         .annotate(n=Count("pk"))

@@ -8,6 +8,7 @@ import datetime
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -736,6 +737,14 @@ class Partnership(models.Model):
                 name="partnership_formalisation_year_plausible",
             ),
         ]
+        # One per ordering the list offers (filters.ORDERING_FIELDS, title and slug break ties).
+        indexes = [
+            models.Index(fields=["title", "slug"], name="partnership_title_slug"),
+            models.Index(
+                fields=["contacts_start_year", "title", "slug"], name="partnership_year_title"
+            ),
+            models.Index(fields=["updated_on", "title", "slug"], name="partnership_updated_title"),
+        ]
 
     def __str__(self):
         return self.title
@@ -1056,6 +1065,16 @@ class Action(models.Model):
                 name="action_years_ordered",
             ),
         ]
+        # The API's domain and year filters (ActionQuerySet.under_way_from and begun_by compare
+        # these very expressions).
+        indexes = [
+            models.Index(
+                "domain", Coalesce("end_year", "start_year"), name="action_domain_last_year"
+            ),
+            models.Index(
+                "domain", Coalesce("start_year", "end_year"), name="action_domain_first_year"
+            ),
+        ]
 
     def __str__(self):
         return self.domain_as_printed or (self.description or "")[:60]
@@ -1064,6 +1083,81 @@ class Action(models.Model):
         return (*self.partnership.natural_key(), self.position)
 
     natural_key.dependencies = ["partnerships.partnership"]
+
+
+class SearchDocument(models.Model):
+    """What the search reads of a partnership, written by partnerships/search.py only.
+
+    The texts are stored as anonymous readers may see them (partnerships/privacy.py): contacts
+    are not indexed and names of people in free texts are masked, so no search finds a person.
+    """
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+        verbose_name=_("partenariat"),
+    )
+    # Title and partners' names (with their cercle and region), their actions, their free texts:
+    # the three weights of the ranking.
+    names = models.TextField(_("noms"), blank=True)
+    actions = models.TextField(_("actions"), blank=True)
+    texts = models.TextField(_("textes"), blank=True)
+    # Folded (text.fold): the names as a misspelling is compared with them, and "|name|" per
+    # partner for the bonus of an exact name.
+    folded_names = models.TextField(_("noms repliés"), blank=True)
+    name_keys = models.TextField(_("noms exacts"), blank=True)
+    # PostgreSQL only (GIN index, migration 0011); always empty on SQLite, which uses FTS5.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("document de recherche")
+        verbose_name_plural = _("documents de recherche")
+
+    def __str__(self):
+        return str(self.partnership_id)
+
+
+class FTS5MatchField(models.TextField):
+    """The hidden column of an FTS5 table named like the table: ``MATCH`` queries it."""
+
+
+@FTS5MatchField.register_lookup
+class FTS5Match(models.Lookup):
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchEntry(models.Model):
+    """SQLite only: the FTS5 table of the folded search documents (created by migration 0011).
+
+    Not managed by Django: a virtual table has no foreign key, hence DO_NOTHING (its rows are
+    removed by partnerships/search.py with their partnership's document).
+    """
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+    )
+    match = FTS5MatchField(db_column="partnerships_searchentry")
+    # FTS5's rank: bm25 with the column weights set by the migration (lower is better).
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "partnerships_searchentry"
+
+    def __str__(self):
+        return str(self.partnership_id)
 
 
 class Currency(models.TextChoices):

@@ -1,60 +1,73 @@
 """The directory's one search: used by the HTML pages and the API through the FilterSet.
 
 French speakers type without accents and in any case ("segou" for Ségou), in the plural
-("écoles" for "école"), and misspell names. On PostgreSQL this is French full-text search over an
-unaccented configuration (created by migration 0003) plus trigram similarity on the titles; on
-SQLite (development, tests) a simpler search over text folded in Python (accents, case, plurals).
-Both rank a partnership whose partner is named exactly as searched first.
+("écoles" for "école"), and misspell names. Each partnership has a stored search document
+(SearchDocument: title and partners' names, actions, free texts, as anonymous readers may see
+them), written by ``index_partnerships()`` only. On PostgreSQL it holds a tsvector in the French
+configuration without accents of migration 0003 (GIN index) and folded names under a trigram
+index; on SQLite an FTS5 table holds the folded texts. A query is then one indexed lookup
+ranked in SQL (ts_rank or bm25, plus a bonus for an exact partner's name), whatever the size of
+the directory.
+
+Every write path (staff pages, API, admin, revert) reaches the models' signals, which mark the
+partnerships concerned; their documents are rewritten once when the transaction commits.
+``manage.py seed`` and ``manage.py rebuild_search`` rewrite them all.
 """
 
 import re
 
-from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Case,
-    CharField,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db import connection, connections, transaction
+from django.db.models import F, FloatField, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Lower, Sign, StrIndex
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-from .models import Action, PartnershipMember
+from . import privacy
+from .models import (
+    Action,
+    Collectivity,
+    Contact,
+    Domain,
+    Partnership,
+    PartnershipMember,
+    SearchDocument,
+)
 from .text import fold
 
 # Created by migration 0003 on PostgreSQL: the French configuration with unaccent before stemming.
 PG_CONFIG = "french_unaccent"
-# Below this word similarity a misspelt name is not considered a match ("Koutialla" → Koutiala).
-TRIGRAM_THRESHOLD = 0.5
-SQLITE_FOLD_FUNCTION = "repertoire_fold"
-
 WORD = re.compile(r"\w+")
+TRIGRAM_MIN_LENGTH = 5
+# Rows written per statement when rebuilding every document.
+BATCH = 500
+# Around each matched word of a highlighted passage (private-use characters: no text uses
+# them, and whatever is left of them after escaping is dropped).
+START, STOP = "\ue000", "\ue001"
+MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 
 
 def _stem(word: str) -> str:
-    """A crude French plural stripper for SQLite ("ecoles" → "ecole", "puits" stays "puit")."""
+    """A crude French plural stripper for SQLite ("ecoles" → "ecole", "puits" → "puit")."""
     if len(word) > 3 and word[-1] in "sx":
         return word[:-1]
     return word
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a query as the folded searches compare them (folded, plural stripped)."""
+    """The words of a query as SQLite's index compares them (folded, plural stripped; each is
+    then a prefix: "ecole" finds "ecoles")."""
     return [_stem(word) for word in fold(query or "").split()]
 
 
+SQLITE_FOLD_FUNCTION = "repertoire_fold"
+
+
 def folded(expression):
-    """An SQL expression of ``expression`` folded as text.fold() folds (accents and case)."""
+    """An SQL expression of ``expression`` folded as text.fold() folds (accents and case).
+
+    For the small texts of the workshops (workshops/search.py): the partnerships have their
+    index instead.
+    """
     if connection.vendor == "postgresql":
         unaccented = Lower(Func(expression, function="unaccent", output_field=TextField()))
         return Func(
@@ -69,54 +82,11 @@ def folded(expression):
     return Func(expression, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
 
 
-class ConcatAgg(Aggregate):
-    """Texts of related rows joined by spaces, on SQLite and PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    output_field = TextField()
-
-    def __init__(self, expression, **extra):
-        super().__init__(expression, Value(" "), **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra)
-
-
-def _related_text(model, partnership_field, *fields):
-    """A subquery giving, per partnership, the given fields of its related rows as one text."""
-    parts = []
-    for name in fields:
-        parts.extend([Coalesce(F(name), Value("")), Value(" ")])
-    # || concatenates on both backends (SQLite has no CONCAT before 3.44).
-    text = Func(*parts, arg_joiner=" || ", template="(%(expressions)s)", output_field=TextField())
-    return Coalesce(
-        Subquery(
-            model.objects.filter(**{partnership_field: OuterRef("pk")})
-            .order_by()
-            .values(partnership_field)
-            .annotate(text=ConcatAgg(text))
-            .values("text")[:1],
-            output_field=TextField(),
-        ),
-        Value(""),
-        output_field=TextField(),
-    )
-
-
-def _names_text():
-    return _related_text(
-        PartnershipMember,
-        "partnership",
-        "collectivity__name",
-        "collectivity__name_as_printed",
-        # "Who works in Ségou?": the region and cercle of a partner count as its names.
-        "collectivity__malian_region__name",
-        "collectivity__cercle",
-    )
-
-
-def _actions_text():
-    return _related_text(Action, "partnership", "description", "domain_as_printed")
+def ensure_sqlite_fold(conn=None):
+    """Register fold() as an SQL function on the SQLite connection (idempotent and cheap)."""
+    conn = conn or connection
+    conn.ensure_connection()
+    conn.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold, deterministic=True)
 
 
 OWN_TEXT_FIELDS = [
@@ -130,6 +100,223 @@ OWN_TEXT_FIELDS = [
 ]
 
 
+def _join(parts) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def document_of(partnership, masker) -> SearchDocument:
+    """The search document of a partnership whose members (with collectivity and region),
+    actions (with domain) and domains are prefetched. Contacts are never part of it."""
+    names, keys = [partnership.title], []
+    for member in partnership.members.all():
+        collectivity = member.collectivity
+        region = collectivity.malian_region
+        # "Who works in Ségou?": the region and cercle of a partner count as its names.
+        names += [
+            collectivity.name,
+            member.name_as_printed,
+            collectivity.name_as_printed,
+            collectivity.cercle,
+            region.name if region else "",
+        ]
+        keys.append(fold(collectivity.name))
+    actions = [d.name for d in partnership.domains.all()]
+    for action in partnership.actions.all():
+        actions += [action.domain.name if action.domain else "", action.domain_as_printed]
+        actions.append(action.description)
+    texts = [getattr(partnership, name) for name in OWN_TEXT_FIELDS]
+    names_text = _join(dict.fromkeys(names))
+    return SearchDocument(
+        partnership_id=partnership.pk,
+        # Names of places and collectivities are not people's: only free texts are masked.
+        names=names_text,
+        actions=masker.text(_join(dict.fromkeys(actions))),
+        texts=masker.text(_join(texts)),
+        folded_names=fold(names_text),
+        name_keys="|" + "|".join(keys) + "|",
+    )
+
+
+def index_partnerships(ids, using="default") -> int:
+    """Rewrite the search documents of the partnerships ``ids`` (those deleted lose theirs).
+
+    The one writer of the search index: every write path reaches it (signals, seed, command).
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    masker = privacy.current_masker()
+    vendor = connections[using].vendor
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic(using=using):
+            # Locked: a writer of one of these fiches waits, so the last document written is
+            # read from the last committed state (never an older read written after it).
+            partnerships = (
+                Partnership.objects.using(using)
+                .filter(pk__in=chunk)
+                .select_for_update()
+                .prefetch_related(
+                    Prefetch(
+                        "members",
+                        queryset=PartnershipMember.objects.select_related(
+                            "collectivity__malian_region"
+                        ),
+                    ),
+                    Prefetch("actions", queryset=Action.objects.select_related("domain")),
+                    "domains",
+                )
+            )
+            documents = [document_of(p, masker) for p in partnerships]
+            kept = [d.pk for d in documents]
+            SearchDocument.objects.using(using).filter(pk__in=chunk).exclude(pk__in=kept).delete()
+            SearchDocument.objects.using(using).bulk_create(
+                documents,
+                update_conflicts=True,
+                unique_fields=["partnership"],
+                update_fields=["names", "actions", "texts", "folded_names", "name_keys"],
+            )
+            if vendor == "postgresql":
+                _write_vectors(chunk, using)
+            elif vendor == "sqlite":
+                _write_fts(chunk, documents, using)
+        written += len(documents)
+    return written
+
+
+def _write_vectors(ids, using):
+    from django.contrib.postgres.search import SearchVector
+
+    SearchDocument.objects.using(using).filter(pk__in=ids).update(
+        vector=SearchVector("names", weight="A", config=PG_CONFIG)
+        + SearchVector("actions", weight="B", config=PG_CONFIG)
+        + SearchVector("texts", weight="C", config=PG_CONFIG)
+    )
+
+
+def _write_fts(ids, documents, using):
+    with connections[using].cursor() as cursor:
+        marks = ",".join("%s" for _ in ids)
+        cursor.execute(f"DELETE FROM partnerships_searchentry WHERE rowid IN ({marks})", ids)
+        cursor.executemany(
+            "INSERT INTO partnerships_searchentry(rowid, names, actions, texts) "
+            "VALUES (%s, %s, %s, %s)",
+            [(d.pk, fold(d.names), fold(d.actions), fold(d.texts)) for d in documents],
+        )
+
+
+def rebuild_documents(using="default") -> int:
+    """Rewrite every search document (and drop those of deleted partnerships)."""
+    ids = list(Partnership.objects.using(using).values_list("pk", flat=True))
+    with transaction.atomic(using=using):
+        SearchDocument.objects.using(using).exclude(pk__in=ids).delete()
+        if connections[using].vendor == "sqlite":
+            with connections[using].cursor() as cursor:
+                cursor.execute("DELETE FROM partnerships_searchentry")
+        written = index_partnerships(ids, using)
+        if connections[using].vendor == "postgresql":
+            # Fresh statistics: the planner then prices the GIN indexes right.
+            with connections[using].cursor() as cursor:
+                cursor.execute("ANALYZE partnerships_searchdocument")
+    # Everything marked so far (loaddata's domains send m2m signals) is written already.
+    _pending(using).clear()
+    return written
+
+
+# Keeping the documents current: signals mark partnerships, one rewrite per transaction.
+
+
+def _pending(using):
+    connection = connections[using]
+    if not hasattr(connection, "search_pending"):
+        connection.search_pending = set()
+    return connection.search_pending
+
+
+def flush_pending(using="default"):
+    """Write the documents marked on this connection and not written yet."""
+    pending = _pending(using)
+    if pending:
+        ids = set(pending)
+        pending.clear()
+        index_partnerships(ids, using)
+
+
+def documents_changed(ids, using="default"):
+    """The partnerships ``ids`` changed: their documents are rewritten when the transaction
+    commits (at once outside a transaction). Ids of a transaction rolled back may stay marked:
+    rewriting a document from the database is harmless."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return
+    _pending(using).update(ids)
+    # robust: a failure is logged; it must not turn a committed edit into an error page.
+    transaction.on_commit(lambda: flush_pending(using), using=using, robust=True)
+
+
+def _changed_partnerships(sender, instance, using, raw=False, **kwargs):
+    # loaddata saves raw rows: `seed` rewrites every document once at its end instead.
+    if raw:
+        return
+    if isinstance(instance, Partnership):
+        ids = [instance.pk]
+    elif isinstance(instance, PartnershipMember | Action):
+        ids = [instance.partnership_id]
+    elif isinstance(instance, Collectivity):
+        ids = instance.memberships.using(using).values_list("partnership_id", flat=True)
+    elif isinstance(instance, Domain):
+        ids = (
+            Partnership.objects.using(using)
+            .filter(Q(domains=instance) | Q(actions__domain=instance))
+            .values_list("pk", flat=True)
+        )
+    elif isinstance(instance, Contact):
+        # A person's name is masked in every document: those that still hold it are rewritten.
+        ids = [instance.partnership_id, *mentioning(instance.name, using)]
+    else:
+        return
+    documents_changed(list(ids), using)
+
+
+def _changed_domains(sender, instance, action, pk_set, using, reverse, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # domain.partnerships.add(...)
+        ids = pk_set or instance.partnerships.using(using).values_list("pk", flat=True)
+        documents_changed(list(ids), using)
+    else:
+        documents_changed([instance.pk], using)
+
+
+def connect_signals():
+    """Called once from the app's ready()."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in (Partnership, PartnershipMember, Action, Collectivity, Domain, Contact):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _changed_partnerships,
+                sender=model,
+                dispatch_uid=f"search-{model.__name__}-{id(signal)}",
+            )
+    m2m_changed.connect(
+        _changed_domains, sender=Partnership.domains.through, dispatch_uid="search-domains"
+    )
+
+
+def mentioning(name, using="default") -> list[int]:
+    """The partnerships whose document names the person ``name`` (family name)."""
+    _given, family = privacy.split_name(name or "")
+    if not family:
+        return []
+    found = search_partnerships(Partnership.objects.using(using), family)
+    return list(found.values_list("pk", flat=True))
+
+
+# Searching.
+
+
 def search_partnerships(queryset: QuerySet, query: str) -> QuerySet:
     """The partnerships of `queryset` matching `query`, annotated with `search_rank` (higher first).
 
@@ -139,101 +326,119 @@ def search_partnerships(queryset: QuerySet, query: str) -> QuerySet:
     query = (query or "").strip()
     if not WORD.search(query):
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if connection.vendor == "postgresql":
-        return _search_postgresql(queryset, query)
-    return _search_folded(queryset, query)
-
-
-def _search_postgresql(queryset, query):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramWordSimilarity,
-    )
-
-    vector = (
-        SearchVector("title", weight="A", config=PG_CONFIG)
-        + SearchVector(_names_text(), weight="A", config=PG_CONFIG)
-        + SearchVector(_actions_text(), weight="B", config=PG_CONFIG)
-        + SearchVector(*OWN_TEXT_FIELDS, weight="C", config=PG_CONFIG)
-    )
-    search_query = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
-    unaccented_query = Func(Value(query), function="unaccent", output_field=CharField())
-    exact_name = Exists(
-        PartnershipMember.objects.filter(partnership=OuterRef("pk")).filter(
-            collectivity__name__unaccent__iexact=query
-        )
-    )
-    matches = Q(search_vector=search_query) | Q(search_name__gt=0)
-    if len(WORD.findall(query)) == 1:
-        # A misspelt name ("Koutialla"); with several words, every word must match instead.
-        matches |= Q(search_similarity__gte=TRIGRAM_THRESHOLD)
-    return (
-        queryset.annotate(search_vector=vector)
-        .annotate(
-            search_fulltext=SearchRank(F("search_vector"), search_query),
-            search_similarity=TrigramWordSimilarity(
-                unaccented_query, Func(F("title"), function="unaccent")
-            ),
-            search_name=Case(
-                When(exact_name, then=Value(2)),
-                When(title__unaccent__icontains=query, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .filter(matches)
-        .annotate(
-            search_rank=Cast(F("search_name"), FloatField())
-            + F("search_fulltext")
-            + F("search_similarity") * Value(0.5)
-        )
-    )
-
-
-def ensure_sqlite_fold(conn=None):
-    """Register fold() as an SQL function on the SQLite connection (idempotent and cheap)."""
-    conn = conn or connection
-    conn.ensure_connection()
-    conn.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold, deterministic=True)
-
-
-def _search_folded(queryset, query):
+    # A search sees the edits of its own transaction (written at commit otherwise).
+    flush_pending(queryset.db)
     words = search_words(query)
-    folded_query = fold(query)
+    if not words:  # only characters that fold to nothing ("日本"): nothing indexed matches
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    folded = fold(query)
+    # A partner named exactly as searched first, then a title or name holding the words.
+    bonus = Value(2.0) * Sign(
+        StrIndex(F("search_document__name_keys"), Value(f"|{folded}|"))
+    ) + Sign(StrIndex(F("search_document__folded_names"), Value(folded)))
+    if connections[queryset.db].vendor == "postgresql":
+        return _search_postgresql(queryset, query, words, folded, bonus)
+    return _search_sqlite(queryset, words, bonus)
 
-    own_text = Func(
-        *[Coalesce(F(name), Value("")) for name in ["title", *OWN_TEXT_FIELDS]],
-        arg_joiner=" || ' ' || ",
-        template="(%(expressions)s)",
-        output_field=TextField(),
+
+def _search_postgresql(queryset, query, words, folded, bonus):
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+
+    search_query = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
+    matches = Q(search_document__vector=search_query)
+    if len(words) == 1 and len(folded) >= TRIGRAM_MIN_LENGTH:
+        # A misspelt name ("Koutialla"): the trigram index's word similarity operator (%>).
+        # With several words, every word must match instead; a short word ("eau") has too few
+        # trigrams to be told from others.
+        matches |= Q(search_document__folded_names__trigram_word_similar=folded)
+    return queryset.filter(matches).annotate(
+        search_rank=SearchRank(F("search_document__vector"), search_query)
+        + TrigramWordSimilarity(Value(folded), F("search_document__folded_names")) * Value(0.5)
+        + bonus
     )
-    exact_name = Exists(
-        PartnershipMember.objects.filter(partnership=OuterRef("pk"))
-        .annotate(folded_name=folded(F("collectivity__name")))
-        .filter(folded_name=folded_query)
+
+
+def _search_sqlite(queryset, words, bonus):
+    # Every word, each as a prefix; folded words hold only [a-z0-9]: no FTS5 syntax in them.
+    fts_query = " ".join(f'"{word}"*' for word in words)
+    return queryset.filter(search_entry__match=fts_query).annotate(
+        # bm25 is lower for better matches, in a range some ten times PostgreSQL's ts_rank.
+        search_rank=-F("search_entry__rank") + Value(10.0) * bonus
     )
-    queryset = queryset.annotate(
-        search_names=folded(_names_text()),
-        search_text=folded(own_text),
-        search_actions=folded(_actions_text()),
-        search_title=folded(F("title")),
-    )
-    for word in words:
-        queryset = queryset.filter(
-            Q(search_names__contains=word)
-            | Q(search_text__contains=word)
-            | Q(search_actions__contains=word)
+
+
+# Highlighting the shown results.
+
+
+def highlights(partnerships, query, masker) -> dict:
+    """For the shown page of results, the passage of each one's actions or texts that matches
+    ``query``, matched words in <mark>, as safe HTML (every text escaped): {pk: html}.
+
+    One query. Passages come from the documents (masked when written) and go through the
+    reader's ``masker`` again.
+    """
+    words = search_words(query)
+    ids = [p.pk for p in partnerships]
+    if not words or not ids:
+        return {}
+    flush_pending()
+    documents = SearchDocument.objects.filter(pk__in=ids)
+    if connections[documents.db].vendor == "postgresql":
+        rows = _headlines(documents, query)
+    else:
+        rows = (
+            (pk, _passage(masker.text(_join([actions, texts])), words))
+            for pk, actions, texts in documents.values_list("pk", "actions", "texts")
         )
-    # Names first, then titles, then the texts (a crude but predictable ranking).
-    return queryset.annotate(
-        search_rank=Case(
-            When(exact_name, then=Value(3.0)),
-            When(search_title__contains=folded_query, then=Value(2.0)),
-            When(search_names__contains=words[0], then=Value(1.5)),
-            When(search_text__contains=words[0], then=Value(1.0)),
-            default=Value(0.5),
-            output_field=FloatField(),
+    result = {}
+    for pk, passage in rows:
+        passage = masker.text(passage or "")
+        if START in passage:
+            html = MARKED.sub(r"<mark>\1</mark>", str(escape(passage)))
+            result[pk] = mark_safe(html.replace(START, "").replace(STOP, ""))  # noqa: S308
+    return result
+
+
+def _headlines(documents, query):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
+    from django.db.models.functions import Concat
+
+    search_query = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
+    return documents.annotate(
+        passage=SearchHeadline(
+            Concat("actions", Value("\n"), "texts", output_field=TextField()),
+            search_query,
+            config=PG_CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
         )
-    )
+    ).values_list("pk", "passage")
+
+
+TOKEN = re.compile(r"\w+")
+# Words of context shown before the first matched word, and the length of a passage.
+LEAD, WIDTH = 8, 32
+
+
+def _passage(text: str, words: list[str]) -> str:
+    """SQLite's ts_headline: about WIDTH words around the first match, matches between
+    START and STOP (a matched word begins with one of the query's folded words)."""
+    tokens = list(TOKEN.finditer(text))
+    hits = {i for i, t in enumerate(tokens) if fold(t.group()).startswith(tuple(words))}
+    if not hits:
+        return ""
+    first = max(min(hits) - LEAD, 0)
+    last = min(first + WIDTH, len(tokens)) - 1
+    begin, end = tokens[first].start(), tokens[last].end()
+    out, position = ["… " if begin else ""], begin
+    for i in range(first, last + 1):
+        if i in hits:
+            token = tokens[i]
+            out += [text[position : token.start()], START, token.group(), STOP]
+            position = token.end()
+    out += [text[position:end], " …" if end < len(text) else ""]
+    return "".join(out)

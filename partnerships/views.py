@@ -32,6 +32,7 @@ from .models import (
 )
 from .panels import panels_for
 from .responses import bad_request
+from .search import highlights
 
 PAGE_SIZE = 20
 
@@ -93,10 +94,16 @@ def partnership_list(request):
     if error:
         return error
     search = filterset.form.cleaned_data.get("search") or ""
+    partnerships = list(page.object_list)
+    if search:
+        # The passage that matched, under each result of the page (one query).
+        passages = highlights(partnerships, search, privacy.masker_for(request.user))
+        for partnership in partnerships:
+            partnership.search_passage = passages.get(partnership.pk)
     context = {
         "filter": filterset,
         "page_obj": page,
-        "partnerships": page.object_list,
+        "partnerships": partnerships,
         "facets": facet_counts(filterset),
         "division": filterset.chosen_division,
         "divisions": getattr(filterset.form, "divisions", []),

@@ -1,12 +1,18 @@
 """The one search, on the seeded répertoire: accents, case, word forms, ranking (both backends)."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
 
-from partnerships.models import Partnership
-from partnerships.search import fold, search_partnerships
+from partnerships import privacy
+from partnerships.models import Action, Partnership, SearchDocument
+from partnerships.search import fold, highlights, index_partnerships, search_partnerships
 
-from .factories import ActionFactory, PartnershipFactory
+from .factories import ActionFactory, ContactFactory, PartnershipFactory
+from .test_editing import create_groups, edit_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +95,190 @@ def test_new_rows_are_found():
 def test_misspelt_names_on_postgresql():
     assert "alencon-koutiala" in search("Koutialla")
     assert "paris-cercle-de-yelimane" in search("Yelimani")
+
+
+# --- the stored search document ---------------------------------------------------------------
+
+
+def document(partnership):
+    return SearchDocument.objects.get(pk=partnership.pk)
+
+
+def test_every_seeded_partnership_has_its_document():
+    assert SearchDocument.objects.count() == Partnership.objects.count()
+    angers = document(Partnership.objects.get(slug="angers-bamako"))
+    assert "Bamako" in angers.names and angers.name_keys.startswith("|")
+
+
+@pytest.fixture
+def editor_client(client):
+    create_groups()
+    user = User.objects.create_user("editrice", password="x")
+    user.groups.add(Group.objects.get(name="Éditeurs"))
+    client.force_login(user)
+    return client
+
+
+def test_the_document_follows_a_staff_form_edit(editor_client, django_capture_on_commit_callbacks):
+    fiche = Partnership.objects.get(slug="angers-bamako")
+    data = form_data(editor_client.get(edit_url()))
+    data["presentation"] = "Pisciculture villageoise au bord du fleuve."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(edit_url(), data)
+    assert response.status_code == 302
+    # Written when the edit committed, before any search.
+    assert "Pisciculture" in document(fiche).texts
+    assert fiche.slug in search("piscicultures")
+    data = form_data(editor_client.get(edit_url()))
+    data["presentation"] = "Autre chose."
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(edit_url(), data)
+    assert "Pisciculture" not in document(fiche).texts
+    assert fiche.slug not in search("pisciculture")
+
+
+@pytest.fixture
+def staff_api():
+    user = User.objects.create_user("redactrice", password="x", is_staff=True)
+    for codename in ("change_partnership", "add_action", "change_action", "delete_action"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_the_document_follows_api_writes(staff_api, django_capture_on_commit_callbacks):
+    fiche = PartnershipFactory(title="Trifouillis / Tombouctou")
+    url = reverse("partnership-detail", args=[fiche.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api.patch(
+            url,
+            {"perspectives": "Apiculture et miel."},
+            format="json",
+            headers={"If-Match": staff_api.get(url)["ETag"]},
+        )
+    assert response.status_code == 200, response.content
+    assert "Apiculture" in document(fiche).texts
+
+    # An action written through the API: created, changed, deleted.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api.post(
+            reverse("action-list"),
+            {"partnership": fiche.slug, "domain": "sante", "description": "Vaccination"},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert "Vaccination" in document(fiche).actions
+    action_url = reverse("action-detail", args=[response.json()["id"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_api.patch(
+            action_url,
+            {"description": "Maraîchage"},
+            format="json",
+            headers={"If-Match": staff_api.get(action_url)["ETag"]},
+        )
+    assert response.status_code == 200, response.content
+    assert "Vaccination" not in document(fiche).actions
+    assert fiche.slug in search("maraichage")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_api.delete(action_url, headers={"If-Match": staff_api.get(action_url)["ETag"]})
+    assert not Action.objects.filter(partnership=fiche).exists()
+    assert "Maraîchage" not in document(fiche).actions
+
+
+def test_a_renamed_partner_and_a_deleted_fiche(django_capture_on_commit_callbacks):
+    fiche = Partnership.objects.get(slug="alencon-koutiala")
+    koutiala = fiche.members.get(side="ML").collectivity
+    with django_capture_on_commit_callbacks(execute=True):
+        koutiala.name = "Koutiala-Ville"
+        koutiala.save()
+    assert "|koutiala ville|" in document(fiche).name_keys
+    with django_capture_on_commit_callbacks(execute=True):
+        fiche.delete()
+    assert not SearchDocument.objects.filter(pk=fiche.pk).exists()
+    assert search("alencon") == []
+
+
+def test_rebuild_command_writes_every_document():
+    SearchDocument.objects.filter(partnership__slug="alencon-koutiala").delete()
+    assert SearchDocument.objects.count() == Partnership.objects.count() - 1
+    call_command("rebuild_search", verbosity=0)
+    assert SearchDocument.objects.count() == Partnership.objects.count()
+    assert search("koutiala")[0] == "alencon-koutiala"
+
+
+def test_accents_case_and_plurals_are_ignored():
+    fiche = PartnershipFactory(title="Trifouillis / Tombouctou")
+    ActionFactory(partnership=fiche, description="Éducation des filles")
+    other = PartnershipFactory(title="Ailleurs / Autre")
+    ActionFactory(partnership=other, description="Adduction d'eau")
+    for query in ("education", "ÉDUCATION", "Educations", "éducation filles"):
+        assert fiche.slug in search(query), query
+        assert other.slug not in search(query), query
+
+
+def test_query_syntax_is_only_words():
+    # FTS5 and tsquery operators typed by a visitor are words or nothing, never an error.
+    for query in ('"koutiala', "koutiala NEAR(", "a* OR NOT -b", "name:koutiala", "日本", "!!!"):
+        search(query)
+    assert "alencon-koutiala" in search('"Koutiala*')
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+def test_an_anonymous_search_never_finds_a_contact_by_name(client):
+    fiche = PartnershipFactory(
+        title="Trifouillis / Tombouctou",
+        presentation="Le projet est suivi par Mme Ernestine KERBRAT-ZOLA, adjointe.",
+    )
+    ContactFactory(partnership=fiche, name="Ernestine KERBRAT-ZOLA", phone="01 23 45 67 89")
+    found = search("Kerbrat")
+    assert fiche.slug not in found and search("Ernestine") == []
+    assert "Kerbrat" not in document(fiche).texts and "01 23" not in document(fiche).texts
+    page = client.get(reverse("partnership_list"), {"search": "Kerbrat Zola"}).content.decode()
+    assert fiche.slug not in page
+    api = client.get(reverse("partnership-list"), {"search": "Ernestine"}).json()
+    assert api["count"] == 0
+
+
+def test_a_new_contact_is_masked_in_the_documents_that_name_it(
+    django_capture_on_commit_callbacks,
+):
+    other = PartnershipFactory(presentation="Rencontre avec M. Aristide PLOUMANAC'H en 2004.")
+    index_partnerships([other.pk])
+    assert other.slug in search("ploumanac")
+    with django_capture_on_commit_callbacks(execute=True):
+        ContactFactory(name="Aristide PLOUMANAC'H")
+    assert "PLOUMANAC" not in document(other).texts
+    assert search("ploumanac") == []
+
+
+# --- highlighting -----------------------------------------------------------------------------
+
+
+def test_the_passage_marks_the_words_and_escapes_the_text():
+    payload = '<script>alert("x")</script> Forage <img src=x onerror=alert(1)> du forage'
+    fiche = PartnershipFactory(title="Trifouillis / Tombouctou", presentation=payload)
+    plain = PartnershipFactory(title="Ailleurs / Autre", presentation="Rien à voir.")
+    passages = highlights([fiche, plain], "forages", privacy.current_masker())
+    html = passages[fiche.pk]
+    assert plain.pk not in passages
+    assert "<script" not in html and "<img" not in html
+    # PostgreSQL's ts_headline drops the tags it recognises (<script>); the rest is escaped.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.count("<mark>") == 2 and "<mark>Forage</mark>" in html
+    assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_the_list_shows_the_passage_under_each_result(client):
+    fiche = PartnershipFactory(
+        title="Trifouillis / Tombouctou",
+        perspectives="Un <b>marché</b> couvert pour les maraîchères.",
+    )
+    page = client.get(reverse("partnership_list"), {"search": "maraicheres"}).content.decode()
+    assert fiche.slug in page
+    assert '<p class="search-passage">' in page
+    assert "<mark>maraîchères</mark>" in page and "<b>marché" not in page
+    unsearched = client.get(reverse("partnership_list")).content.decode()
+    assert "search-passage" not in unsearched

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0010_http_urls'),
+        ('partnerships', '0011_search_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -27,6 +27,7 @@ from partnerships.models import (
     PartnershipMember,
     ReviewItem,
 )
+from partnerships.search import rebuild_documents
 
 # Load order: every file only refers to rows of the files before it.
 FIXTURE_FILES = [
@@ -169,4 +170,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name} : {error}") from error
         for row in deferred:
             row.save_deferred_fields()
+        # Raw rows send no signal the search listens to: every document is written once here.
+        rebuild_documents()
         return loaded, skipped, kept
