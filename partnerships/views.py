@@ -4,13 +4,13 @@ from collections import OrderedDict
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from . import privacy
 from .api.serializers import PartnershipDocumentSerializer
-from .exports import documents_as_csv, documents_as_json
+from .exports import csv_chunks, download, json_chunks, serialized
 from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
 from .models import (
     BudgetKind,
@@ -108,17 +108,10 @@ def partnership_export(request, fmt):
         return error
     show = privacy.may_see_personal_data(request.user)
     queryset = filterset.qs.for_document(contacts=show)
-    documents = PartnershipDocumentSerializer(
-        queryset, many=True, context={"request": request}
-    ).data
+    documents = serialized(queryset, PartnershipDocumentSerializer, {"request": request})
     if fmt == "csv":
-        response = HttpResponse(documents_as_csv(documents), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            documents_as_json(documents), content_type="application/json; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="partenariats.{fmt}"'
-    return response
+        return download(csv_chunks(documents), "text/csv; charset=utf-8", "partenariats.csv")
+    return download(json_chunks(documents), "application/json; charset=utf-8", "partenariats.json")
 
 
 def related_partnerships(partnership, malian_regions, domains):
