@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.utils.encoders import JSONEncoder
 
 # Rows read from the database at a time (each chunk with its prefetched children).
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 
 
 def flatten(value):

@@ -10,8 +10,8 @@ API_CORS_ALLOWED_ORIGINS origins allowed to read the API from JavaScript (defaul
 NUM_PROXIES         reverse proxies in front of the site that append to X-Forwarded-For
                     (default: 0, the client is REMOTE_ADDR)
 REDIS_URL           shared cache of throttles (e.g. redis://127.0.0.1:6379/0; default: memory)
-DATABASE_STATEMENT_TIMEOUT seconds after which PostgreSQL cancels a query of a web request
-                    (default 5; manage.py sets 0, none, for its commands)
+DATABASE_STATEMENT_TIMEOUT seconds after which PostgreSQL cancels a query (default: none;
+                    gunicorn.conf.py sets 5 for the web workers)
 The README's Settings section lists the production switches (DJANGO_SECURE_*…) too.
 """
 
@@ -138,9 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # One slow query must never pin a web worker: PostgreSQL cancels it after
-# DATABASE_STATEMENT_TIMEOUT seconds (the request answers 500). manage.py turns it off for the
-# commands (seed, exports, migrations), which may rightly run longer.
-STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
+# DATABASE_STATEMENT_TIMEOUT seconds (the request answers 500). gunicorn.conf.py sets 5 s for
+# the web; commands (seed, exports, migrations) and tests run without, as they may rightly run
+# longer (creating or dropping a test database on a busy machine).
+STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT > 0:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}"

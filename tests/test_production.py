@@ -4,6 +4,7 @@ and bench/generate.py scaling the seeded répertoire with valid relations."""
 
 import gzip
 import os
+import random
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from bench.generate import generate
+from bench.generate import Writer, collectivity_pools, generate
 from partnerships.models import (
     Action,
     Budget,
@@ -93,31 +94,49 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-@postgresql_only
-@pytest.mark.django_db
-def test_web_connections_cancel_a_statement_after_five_seconds():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW statement_timeout")
-        assert cursor.fetchone()[0] == "5s"
-
-
-@postgresql_only
-@pytest.mark.django_db
-def test_management_commands_have_no_statement_timeout():
+def statement_timeout(**env):
+    """SHOW statement_timeout on a new connection of a process started with ``env``."""
     code = (
-        "from django.db import connection; c = connection.cursor(); "
-        "c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
     )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_STATEMENT_TIMEOUT"}
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "DATABASE_URL": os.environ["DATABASE_URL"]},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "repertoire.settings", **env},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "0"
+    return result.stdout.strip().splitlines()[-1]
+
+
+def gunicorn_environment():
+    """The environment gunicorn.conf.py gives the web workers."""
+    code = (
+        "import os, runpy; runpy.run_path('gunicorn.conf.py'); "
+        "print(os.environ['DATABASE_STATEMENT_TIMEOUT'])"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_STATEMENT_TIMEOUT"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    return {"DATABASE_STATEMENT_TIMEOUT": result.stdout.strip()}
+
+
+@postgresql_only
+def test_web_workers_cancel_a_statement_after_five_seconds_commands_never():
+    assert statement_timeout(**gunicorn_environment()) == "5s"
+    assert statement_timeout() == "0"
+    assert statement_timeout(DATABASE_STATEMENT_TIMEOUT="0.25") == "250ms"
 
 
 @pytest.mark.django_db
@@ -138,9 +157,6 @@ def test_the_generator_clones_the_repertoire_with_valid_relations():
         "collectivity"
     )
     assert all(m.collectivity.country == m.side for m in members)
-    assert all(m.collectivity.malian_region_id for m in members if m.side == Country.MALI)
-    # New collectivities (INSEE communes, communes of the cercles) stand beside the real ones.
-    assert Collectivity.objects.filter(slug__regex=r"-\d{5}$", country=Country.FRANCE).exists()
     # Actions: about ten per partnership, each of a domain its fiche lists.
     actions = Action.objects.filter(partnership__in=clones).select_related("domain")
     assert 200 <= actions.count() <= 1200
@@ -155,6 +171,26 @@ def test_the_generator_clones_the_repertoire_with_valid_relations():
     assert created.id > max(clones.values_list("id", flat=True))
     # Run again with the same total: nothing more.
     assert generate(real + 60, log=lambda message: None) == 0
+
+
+@pytest.mark.django_db
+def test_the_partner_pools_grow_with_the_directory():
+    """At 2,000 partnerships: 800 French partners (INSEE communes beside the real ones) and
+    200 Malian ones (communes numbered within the cercles, each in its region)."""
+    french = Collectivity.objects.filter(country=Country.FRANCE).count()
+    pools, names = collectivity_pools(Writer(connection), 2000, random.Random(1))
+    assert len(pools[Country.FRANCE][0]) == 800 == Collectivity.objects.filter(country="FR").count()
+    assert len(pools[Country.MALI][0]) == 200 == Collectivity.objects.filter(country="ML").count()
+    new = Collectivity.objects.filter(country=Country.FRANCE).order_by("-id")[: 800 - french]
+    assert all(c.department and c.french_region and c.slug[-5:].isdigit() for c in new)
+    communes = Collectivity.objects.filter(name__contains=" du cercle de ")
+    assert communes.exists()
+    assert all(c.malian_region_id and c.cercle in c.name for c in communes)
+    # The real partners are drawn more often, by the partnerships they already have.
+    ids, weights = pools[Country.MALI]
+    bamako = Collectivity.objects.get(slug="district-de-bamako")
+    assert weights[ids.index(bamako.id)] > 10 * weights[-1]
+    assert names[bamako.id] == bamako.name
 
 
 @pytest.mark.django_db
