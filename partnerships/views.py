@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import printing, privacy
 from .api.serializers import PartnershipDocumentSerializer
-from .exports import documents_as_csv, documents_as_json
+from .exports import csv_chunks, download, json_chunks, serialized
 from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
 from .models import (
     DORMANT_AFTER_YEARS,
@@ -125,17 +125,10 @@ def partnership_export(request, fmt):
         return error
     show = privacy.may_see_personal_data(request.user)
     queryset = filterset.qs.for_document(contacts=show)
-    documents = PartnershipDocumentSerializer(
-        queryset, many=True, context={"request": request}
-    ).data
+    documents = serialized(queryset, PartnershipDocumentSerializer, {"request": request})
     if fmt == "csv":
-        response = HttpResponse(documents_as_csv(documents), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            documents_as_json(documents), content_type="application/json; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="partenariats.{fmt}"'
-    return response
+        return download(csv_chunks(documents), "text/csv; charset=utf-8", "partenariats.csv")
+    return download(json_chunks(documents), "application/json; charset=utf-8", "partenariats.json")
 
 
 def related_partnerships(partnership, malian_regions, domains):

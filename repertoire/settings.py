@@ -10,6 +10,8 @@ API_CORS_ALLOWED_ORIGINS origins allowed to read the API from JavaScript (defaul
 NUM_PROXIES         reverse proxies in front of the site that append to X-Forwarded-For
                     (default: 0, the client is REMOTE_ADDR)
 REDIS_URL           shared cache of throttles (e.g. redis://127.0.0.1:6379/0; default: memory)
+DATABASE_STATEMENT_TIMEOUT seconds after which PostgreSQL cancels a query (default: none;
+                    gunicorn.conf.py sets 5 for the web workers)
 The README's Settings section lists the production switches (DJANGO_SECURE_*…) too.
 """
 
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Serves the project's own CSS and JavaScript: the site works with no CDN and no network.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed for clients that accept it; below whitenoise, whose static
+    # files are compressed once at collectstatic and never pass through here.
+    "django.middleware.gzip.GZipMiddleware",
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,6 +137,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # by the live server's threads, which would hide (or fake) what concurrent writers meet.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
+# One slow query must never pin a web worker: PostgreSQL cancels it after
+# DATABASE_STATEMENT_TIMEOUT seconds (the request answers 500). gunicorn.conf.py sets 5 s for
+# the web; commands (seed, exports, migrations) and tests run without, as they may rightly run
+# longer (creating or dropping a test database on a busy machine).
+STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT > 0:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}"
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +166,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not DEBUG:
+    # collectstatic writes each file under a name with its hash, and gzip beside it: whitenoise
+    # serves those compressed, with a far-future Cache-Control (immutable).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 # The répertoire's sources and the fixtures generated from them.
 FIXTURES_DIR = BASE_DIR / "fixtures"

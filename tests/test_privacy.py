@@ -167,6 +167,6 @@ def test_exports_carry_no_contact_detail(client, warm_masker):
         "/api/v1/partnerships/export/?format=csv",
         "/api/v1/export/",
     ):
-        body = client.get(url).content.decode("utf-8-sig")
+        body = client.get(url).getvalue().decode("utf-8-sig")
         assert [n for n in names if n in body] == [], url
         assert not privacy.EMAIL.search(body), url

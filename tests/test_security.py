@@ -264,8 +264,8 @@ def test_no_csv_of_the_real_data_starts_a_formula(client, tmp_path):
     # The répertoire starts 34 texts with "-" (lists): each one neutralised, none lost.
     assert sum(cell.startswith("'-") for cell in written) == 34
     assert not any(cell.startswith(FORMULA_STARTS) for cell in written)
-    page = cells(client.get("/partenariats/export.csv").content.decode("utf-8"))
-    api = cells(client.get(f"{API}partnerships/export/", {"format": "csv"}).content.decode())
+    page = cells(client.get("/partenariats/export.csv").getvalue().decode("utf-8"))
+    api = cells(client.get(f"{API}partnerships/export/", {"format": "csv"}).getvalue().decode())
     for found in (page, api):
         assert sum(cell.startswith("'-") for cell in found) == 34
         assert not any(cell.startswith(FORMULA_STARTS) for cell in found)
@@ -280,7 +280,7 @@ def test_a_formula_typed_by_an_editor_is_never_a_formula_in_a_csv(client, tmp_pa
         f"{API}partnerships/{partnership.slug}/?format=csv",
         f"{API}partnerships/?format=csv&collectivity={partner}",
     ):
-        found = cells(client.get(url).content.decode("utf-8"))
+        found = cells(client.get(url).getvalue().decode("utf-8"))
         assert f"'{payload}" in found and "'@SUM(1+1)*cmd|' /C calc'!A0" in found, url
         assert not any(cell.startswith(FORMULA_STARTS) for cell in found), url
     out = tmp_path / "all.csv"

@@ -7,6 +7,8 @@ file. What a caller sees of people is decided by partnerships/privacy.py, throug
 serializers; every write goes through partnerships/locking.py.
 """
 
+import json
+
 from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
 from django.http import StreamingHttpResponse
@@ -30,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import iati, locking, privacy
+from ..exports import csv_chunks, download, json_chunks, serialized
 from ..filters import (
     ActionFilter,
     CollectivityFilter,
@@ -193,12 +196,15 @@ class ApiViewSetMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
     def export_rows(self, request):
-        """Every row of the (filtered) list, unpaginated, as a file to download."""
+        """Every row of the (filtered) list, unpaginated, as a file to download: streamed, in
+        the text the renderers give a list (api/rendering.py's CSV, DRF's compact JSON)."""
         queryset = self.filter_queryset(self.get_queryset())
-        response = Response(self.get_serializer(queryset, many=True).data)
-        extension = request.accepted_renderer.format
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.{extension}"'
-        return response
+        documents = serialized(queryset, self.get_serializer_class(), self.get_serializer_context())
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            chunks, content_type = csv_chunks(documents), "text/csv; charset=utf-8"
+        else:
+            chunks, content_type = json_chunks(documents, compact=True), "application/json"
+        return download(chunks, content_type, f"{self.basename}.{request.accepted_renderer.format}")
 
 
 def export_action(serializer, description):
@@ -414,21 +420,22 @@ class ExportView(APIView):
         # The public file, whoever asks: a mirror must not hold personal data by accident.
         context = {"request": request, "masker": privacy.current_masker()}
 
-        def rows(viewset, serializer):
-            return serializer(viewset.queryset.all(), many=True, context=context).data
-
-        data = {
-            "partnerships": PartnershipDocumentSerializer(
-                Partnership.objects.for_document(), many=True, context=context
-            ).data,
-            "collectivities": rows(CollectivityViewSet, CollectivitySerializer),
-            "regions": rows(RegionViewSet, MalianRegionSerializer),
-            "domains": rows(DomainViewSet, DomainSerializer),
-            "actions": rows(ActionViewSet, ActionResourceSerializer),
+        parts = {
+            "partnerships": (Partnership.objects.for_document(), PartnershipDocumentSerializer),
+            "collectivities": (CollectivityViewSet.queryset.all(), CollectivitySerializer),
+            "regions": (RegionViewSet.queryset.all(), MalianRegionSerializer),
+            "domains": (DomainViewSet.queryset.all(), DomainSerializer),
+            "actions": (ActionViewSet.queryset.all(), ActionResourceSerializer),
         }
-        response = Response(data)
-        response["Content-Disposition"] = 'attachment; filename="repertoire.json"'
-        return response
+
+        def chunks():
+            # DRF's compact JSON of {"partnerships": [...], ...}, one document at a time.
+            for number, (name, (queryset, serializer)) in enumerate(parts.items()):
+                yield ("{" if number == 0 else ",") + json.dumps(name) + ":"
+                yield from json_chunks(serialized(queryset, serializer, context), compact=True)
+            yield "}"
+
+        return download(chunks(), "application/json", "repertoire.json")
 
 
 class IATIExportView(APIView):

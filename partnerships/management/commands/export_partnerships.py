@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from partnerships import privacy
 from partnerships.api.serializers import PartnershipDocumentSerializer
-from partnerships.exports import documents_as_csv, documents_as_json
+from partnerships.exports import csv_chunks, json_chunks, serialized
 from partnerships.models import Partnership
 
 
@@ -25,18 +25,23 @@ class Command(BaseCommand):
         # The public file unless asked otherwise: the policy of partnerships/privacy.py.
         masker = privacy.SHOW_EVERYTHING if contacts else privacy.current_masker()
         queryset = Partnership.objects.for_document(contacts=contacts).order_by("slug")
-        documents = PartnershipDocumentSerializer(
-            queryset, many=True, context={"masker": masker}
-        ).data
-        if options["format"] == "json":
-            text = documents_as_json(documents)
-        else:
-            text = documents_as_csv(documents)
+        count = 0
+
+        def counted(documents):
+            nonlocal count
+            for document in documents:
+                count += 1
+                yield document
+
+        # Streamed: each document is written as soon as it is made (constant memory).
+        documents = counted(serialized(queryset, PartnershipDocumentSerializer, {"masker": masker}))
+        chunks = json_chunks(documents) if options["format"] == "json" else csv_chunks(documents)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+                out.writelines(chunks)
             self.stderr.write(
-                self.style.SUCCESS(f"{len(documents)} partenariats écrits dans {options['output']}")
+                self.style.SUCCESS(f"{count} partenariats écrits dans {options['output']}")
             )
         else:
-            self.stdout.write(text, ending="")
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")

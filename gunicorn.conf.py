@@ -1,0 +1,25 @@
+"""gunicorn in production (`make serve`): `gunicorn -c gunicorn.conf.py`.
+
+Each setting can be changed on the command line or through the environment: GUNICORN_BIND,
+WEB_CONCURRENCY (workers), GUNICORN_TIMEOUT and DATABASE_STATEMENT_TIMEOUT.
+"""
+
+import os
+
+wsgi_app = "repertoire.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Synchronous workers: 2 on a 2-core machine leave room for PostgreSQL.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# PostgreSQL cancels a web request's query after 5 s (repertoire/settings.py reads it; the
+# workers inherit the master's environment).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "5")
+# A worker silent for this long is killed and replaced: no request, however slow (a query is
+# already cancelled after DATABASE_STATEMENT_TIMEOUT), pins a worker for good.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+# Each worker is replaced after about a thousand requests: memory a large response left in it
+# is given back.
+max_requests = 1000
+max_requests_jitter = 100
+# Errors on stderr (the service manager's journal); no access log (the proxy in front has one).
+errorlog = "-"
