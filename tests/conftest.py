@@ -72,3 +72,16 @@ def reference_tables():
 
     with references.use(settings.SOURCES_DIR):
         yield
+
+
+@pytest.fixture(autouse=True)
+def search_documents_pending_rolled_back():
+    """A test's transaction is rolled back, so the search documents it marked as changed
+    (written at commit, partnerships/search.py) must not be flushed by the next test: that
+    would add its queries and masker rebuilds to another test's counts."""
+    yield
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "search_pending"):
+            connection.search_pending.clear()
