@@ -1,9 +1,10 @@
 """The public pages of the directory. Every page runs a fixed number of queries (tests pin them)."""
 
 from collections import OrderedDict
+from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -11,16 +12,23 @@ from django.utils.translation import gettext as _
 from . import privacy
 from .api.serializers import PartnershipDocumentSerializer
 from .exports import documents_as_csv, documents_as_json
-from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
+from .filters import (
+    ActionFilter,
+    PartnershipFilter,
+    action_facet_counts,
+    facet_counts,
+    parameter_errors,
+    refuse_nul_characters,
+)
 from .models import (
-    BudgetKind,
+    Action,
     Collectivity,
     Country,
     Domain,
     MalianRegion,
     Partnership,
-    PartnershipMember,
     PartnershipStatus,
+    action_amount_eur,
 )
 from .panels import panels_for
 from .responses import bad_request
@@ -65,16 +73,70 @@ def filtered_partnerships(request):
     return filterset, None
 
 
-def paginate(request, queryset, size=PAGE_SIZE):
-    """The requested page of ``queryset``: a 400 for a malformed number, a 404 past the end."""
+def query_string(params, **changes):
+    """``params`` (a QueryDict) with ``changes`` applied (None removes a key), as "?…"."""
+    params = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+def paginate(request, queryset, size=PAGE_SIZE, param="page", anchor=""):
+    """The requested page of ``queryset``: a 400 for a malformed number, a 404 past the end.
+
+    The page carries its numbered links (``links``: first, last and a few around the current
+    one, ``None`` for a gap) and ``previous_href``/``next_href`` for
+    templates/includes/_pagination.html; ``param`` names the page parameter, so that a page can
+    hold two lists.
+    """
     paginator = Paginator(queryset, size)
-    raw = request.GET.get("page") or "1"
+    raw = request.GET.get(param) or "1"
     if not (raw.isascii() and raw.isdigit()):
-        return None, bad_request(request, {"page": [_("Saisissez un nombre entier.")]})
+        return None, bad_request(request, {param: [_("Saisissez un nombre entier.")]})
     number = int(raw)
     if number < 1 or number > paginator.num_pages:
         raise Http404(_("Cette page de résultats n'existe pas."))
-    return paginator.page(number), None
+    page = paginator.page(number)
+
+    def href(n):
+        return query_string(request.GET, **{param: None if n == 1 else str(n)}) + anchor
+
+    page.links = [
+        None if n == Paginator.ELLIPSIS else {"number": n, "href": href(n)}
+        for n in paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+    ]
+    page.previous_href = href(number - 1) if page.has_previous() else ""
+    page.next_href = href(number + 1) if page.has_next() else ""
+    return page, None
+
+
+def filter_chips(request, filterset, facets):
+    """The filters in force as removable chips: a label and the address without that value."""
+    labels = {
+        (facet["name"], option["value"]): option["label"]
+        for facet in facets
+        for option in facet["options"]
+    }
+    chips = []
+    for key, values in request.GET.lists():
+        if key not in filterset.filters or key == "ordering":
+            continue
+        for value in values:
+            if not value:
+                continue
+            rest = request.GET.copy()
+            rest.setlist(key, [v for v in values if v != value])
+            label = labels.get((key, value), value)
+            chips.append(
+                {
+                    "label": f"{filterset.filters[key].label} : {label}",
+                    "href": query_string(rest, page=None),
+                }
+            )
+    return chips
 
 
 def partnership_list(request):
@@ -84,20 +146,79 @@ def partnership_list(request):
     page, error = paginate(request, filterset.qs.for_list())
     if error:
         return error
-    search = filterset.form.cleaned_data.get("search") or ""
+    search = filterset.search_words
+    facets = facet_counts(filterset)
+    chips = filter_chips(request, filterset, facets)
     context = {
         "filter": filterset,
         "page_obj": page,
         "partnerships": page.object_list,
-        "facets": facet_counts(filterset),
+        "facets": facets,
         "search": search,
         # What other apps found for the same words (the workshops' notes).
         "panels": panels_for(request, "search", search) if search else [],
-        "is_filtered": any(
-            value for key, value in request.GET.lists() if key not in ("page", "ordering")
-        ),
+        "chips": chips,
+        "is_filtered": bool(chips),
     }
     return render(request, "partnerships/partnership_list.html", context)
+
+
+ACTION_PAGE_SIZE = 25
+
+
+def action_list(request):
+    """Who does what where: the actions of every fiche with the API's ActionFilter, its facets,
+    and the euro totals of the selection (by domain and in all)."""
+    errors = refuse_nul_characters(request.GET)
+    if errors:
+        return bad_request(request, errors)
+    filterset = ActionFilter(
+        request.GET, queryset=Action.objects.order_by("partnership__title", "position")
+    )
+    if not filterset.is_valid():
+        return bad_request(request, parameter_errors(filterset))
+    selection = filterset.qs
+    page, error = paginate(request, selection.with_amount_eur().for_list(), size=ACTION_PAGE_SIZE)
+    if error:
+        return error
+    facets = action_facet_counts(filterset)
+    # One query for both: the totals by domain, and the whole total as their sum.
+    by_domain = list(
+        selection.with_amount_eur()
+        .order_by()
+        .values("domain")
+        .annotate(total=Sum("amount_eur"), costed=Count("amount_eur"), n=Count("pk"))
+    )
+    names = {o["value"]: o["label"] for f in facets if f["name"] == "domain" for o in f["options"]}
+    slugs = dict(Domain.objects.values_list("pk", "slug"))
+    totals = sorted(
+        (
+            {
+                "label": names.get(slugs.get(row["domain"]), _("Domaine non précisé")),
+                "slug": slugs.get(row["domain"], ""),
+                "total": row["total"] or 0,
+                "costed": row["costed"],
+                "count": row["n"],
+            }
+            for row in by_domain
+        ),
+        key=lambda row: -row["total"],
+    )
+    chips = filter_chips(request, filterset, facets)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "actions": page.object_list,
+        "facets": facets,
+        "chips": chips,
+        "is_filtered": bool(chips),
+        "totals": totals,
+        "total_eur": sum((row["total"] for row in totals), 0),
+        "costed": sum(row["costed"] for row in totals),
+        "year_min": request.GET.get("year_min", ""),
+        "year_max": request.GET.get("year_max", ""),
+    }
+    return render(request, "partnerships/action_list.html", context)
 
 
 def partnership_export(request, fmt):
@@ -121,31 +242,17 @@ def partnership_export(request, fmt):
     return response
 
 
+RELATED_MAX = 10
+
+
 def related_partnerships(partnership, malian_regions, domains):
-    """ "Who else works there / on that?": partners find each other. Two queries, any size."""
-    same_region = OrderedDict((region, []) for region in malian_regions.values())
-    members = (
-        PartnershipMember.objects.filter(
-            side=Country.MALI, collectivity__malian_region__in=list(malian_regions)
-        )
-        .exclude(partnership=partnership)
-        .select_related("partnership", "collectivity__malian_region")
-        .order_by("partnership__title")
+    """ "Who else works there / on that?": at most RELATED_MAX others, chosen in SQL, those in
+    the same region and domain first, then the same region, then the same domain."""
+    return list(
+        Partnership.objects.exclude(pk=partnership.pk)
+        .related_to(malian_regions, domains)
+        .only("slug", "title")[:RELATED_MAX]
     )
-    for member in members:
-        others = same_region[member.collectivity.malian_region]
-        if member.partnership not in others:
-            others.append(member.partnership)
-    same_domain = OrderedDict((domain, []) for domain in domains)
-    links = (
-        Partnership.domains.through.objects.filter(domain__in=domains)
-        .exclude(partnership=partnership)
-        .select_related("partnership", "domain")
-        .order_by("partnership__title")
-    )
-    for link in links:
-        same_domain[link.domain].append(link.partnership)
-    return same_region, same_domain
 
 
 def partnership_detail(request, slug):
@@ -158,8 +265,10 @@ def partnership_detail(request, slug):
         if c.malian_region
     )
     domains = list(partnership.domains.all())
-    same_region, same_domain = related_partnerships(partnership, malian_regions, domains)
+    related = related_partnerships(partnership, list(malian_regions), domains)
     actions = list(partnership.actions.all())
+    for action in actions:
+        action.amount_eur = action_amount_eur(action.budgets.all())
     # Every reader sees a contact's role and function; the template shows the person's name
     # and coordinates only to those who may see personal data.
     contacts = list(partnership.contacts.all())
@@ -171,12 +280,14 @@ def partnership_detail(request, slug):
         "malian_contacts": [c for c in contacts if c.side == Country.MALI],
         "annual_budgets": [b for b in partnership.budgets.all() if b.action_id is None],
         "actions": actions,
+        # The API's rule for each action (its printed total, else the sum of its amounts).
         "actions_total_eur": sum(
-            (b.amount_eur for a in actions for b in a.budgets.all() if b.kind != BudgetKind.TOTAL),
-            0,
+            (a.amount_eur for a in actions if a.amount_eur is not None), Decimal(0)
         ),
-        "same_region": same_region,
-        "same_domain": same_domain,
+        "actions_costed": sum(1 for a in actions if a.amount_eur is not None),
+        "related": related,
+        "related_regions": list(malian_regions.values()),
+        "related_domains": domains,
         "is_listed": partnership.status == PartnershipStatus.LISTED,
         "panels": panels_for(request, "fiche", partnership),
     }
@@ -198,10 +309,15 @@ def collectivity_detail(request, slug):
     collectivity = get_object_or_404(
         Collectivity.objects.select_related("malian_region", "source"), slug=slug
     )
-    partnerships = Partnership.objects.involving(collectivity).for_list().order_by("title")
+    page, error = paginate(
+        request, Partnership.objects.involving(collectivity).for_list().order_by("title", "slug")
+    )
+    if error:
+        return error
     context = {
         "collectivity": collectivity,
-        "partnerships": partnerships,
+        "page_obj": page,
+        "partnerships": page.object_list,
         "panels": panels_for(request, "collectivity", collectivity),
     }
     return render(request, "partnerships/collectivity_detail.html", context)
@@ -226,9 +342,13 @@ def region_detail(request, slug):
         .with_partnership_count()
         .order_by("name")
     )
+    page, error = paginate(request, in_region.for_list().order_by("title", "slug"), anchor="#list")
+    if error:
+        return error
     context = {
         "region": region,
-        "partnerships": in_region.for_list().order_by("title"),
+        "page_obj": page,
+        "partnerships": page.object_list,
         "french_collectivities": french,
         "malian_collectivities": malian,
         "domains": Domain.objects.with_partnership_count(in_region).filter(partnership_count__gt=0),
@@ -245,9 +365,26 @@ def domain_list(request):
 def domain_detail(request, slug):
     domain = get_object_or_404(Domain.objects.prefetch_related("subthemes"), slug=slug)
     in_domain = Partnership.objects.in_domains([domain])
+    page, error = paginate(request, in_domain.for_list().order_by("title", "slug"), anchor="#list")
+    if error:
+        return error
+    actions, error = paginate(
+        request,
+        Action.objects.in_domains([domain])
+        .with_amount_eur()
+        .for_list()
+        .order_by("partnership__title", "position"),
+        size=10,
+        param="actions_page",
+        anchor="#actions",
+    )
+    if error:
+        return error
     context = {
         "domain": domain,
-        "partnerships": in_domain.for_list().order_by("title"),
+        "page_obj": page,
+        "partnerships": page.object_list,
+        "actions_page": actions,
         "regions": MalianRegion.objects.with_partnership_count(in_domain).filter(
             partnership_count__gt=0
         ),
