@@ -45,6 +45,10 @@ PAGES = [
     ("/domaines/", 2),
     # its partnerships and its actions (count, page, budgets), each paginated
     ("/domaines/sante/", 10),
+    # the actions: the page, its count and its budgets, one query per facet (4), the totals
+    # by domain and the domains' slugs (filtered: one more)
+    ("/actions/", 9),
+    ("/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 10),
     ("/partenariats/export.csv?region=kayes", 7),
     ("/partenariats/export.json", 6),
 ]
@@ -290,13 +294,17 @@ def test_collectivity_page(client):
 def test_region_page(client):
     response = client.get("/regions/kayes/")
     html = response.content.decode()
-    assert "/partenariats/paris-cercle-de-yelimane/" in html
+    # 20 partnerships a page, by title: Paris / Cercle de Yélimané is on the second.
+    assert (
+        "/partenariats/paris-cercle-de-yelimane/"
+        in client.get("/regions/kayes/?page=2").content.decode()
+    )
     assert "/partenariats/alencon-koutiala/" not in html
     assert 'href="/collectivites/paris/"' in html  # a French collectivity present in Kayes
     in_kayes = Partnership.objects.filter(
         members__collectivity__malian_region__slug="kayes"
     ).distinct()
-    assert len(response.context["partnerships"]) == in_kayes.count()
+    assert response.context["page_obj"].paginator.count == in_kayes.count()
 
 
 def test_domain_page(client):
