@@ -210,13 +210,50 @@ ORDERING_FIELDS = (
 )
 
 
-class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
+class FacetsMixin:
+    """What a list page with facets needs of its FilterSet."""
+
+    def qs_without(self, name):
+        """The selection of every filter but `name` (for the counts of its facet).
+
+        Reuses the validated values: no second validation, so no extra query per facet.
+        """
+        queryset = self.queryset.all()
+        for key, value in self.form.cleaned_data.items():
+            if key not in (name, "ordering", "division"):
+                queryset = self.filters[key].filter(queryset, value)
+        return queryset
+
+
+def _chosen(filterset, name):
+    value = filterset.form.cleaned_data.get(name) or []
+    return {getattr(v, "slug", v) for v in value}
+
+
+def _facet(filterset, name, rows, keep_empty=True):
+    """One facet: its options (value, label, count) with those chosen marked."""
+    selected = _chosen(filterset, name)
+    options = [
+        {"value": str(value), "label": label, "count": count, "selected": value in selected}
+        for value, label, count in rows
+        if keep_empty or count or value in selected
+    ]
+    return {"name": name, "label": filterset.filters[name].label, "options": options}
+
+
+class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label=_("Recherche"),
         help_text=_(
             "Recherche plein texte (sans accents, pluriels, fautes de frappe sur les noms)"
         ),
+    )
+    # The short name people type from other sites (Datasette, GrantNav): the same search.
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Recherche (q)"),
+        help_text=_("Autre nom du paramètre search (même recherche)"),
     )
     division = division_filter()
     region = SlugListFilter(
@@ -331,7 +368,15 @@ class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
     def filter_state(self, queryset, name, value):
         return queryset.in_states(value) if value else queryset
 
+    @property
+    def search_words(self):
+        """The words searched, under either name (``search`` wins when both are given)."""
+        data = self.form.cleaned_data
+        return data.get("search") or data.get("q") or ""
+
     def filter_search(self, queryset, name, value):
+        if name == "q" and self.form.cleaned_data.get("search"):
+            return queryset
         # One indexed lookup joined to the list's query (partnerships/search.py): each facet's
         # query repeats it rather than listing the matches' keys.
         return search_partnerships(queryset, value)
@@ -355,19 +400,8 @@ class PartnershipFilter(DivisionMixin, django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # A search ranks its results unless the visitor asked for another order.
-        if self.form.cleaned_data.get("search") and not self.form.cleaned_data.get("ordering"):
+        if self.search_words and not self.form.cleaned_data.get("ordering"):
             queryset = queryset.order_by("-search_rank", "title", "slug")
-        return queryset
-
-    def qs_without(self, name):
-        """The selection of every filter but `name` (for the counts of its facet).
-
-        Reuses the validated values: no second validation, so no extra query per facet.
-        """
-        queryset = self.queryset.all()
-        for key, value in self.form.cleaned_data.items():
-            if key not in (name, "ordering", "division"):
-                queryset = self.filters[key].filter(queryset, value)
         return queryset
 
 
@@ -377,6 +411,7 @@ def facet_counts(filterset):
     Each facet counts over the selection made by all the *other* filters, so that a visitor who
     chose Kayes still sees how many partnerships Mopti would add. One query per facet.
     """
+
     data = filterset.form.cleaned_data
 
     def selection(name):
@@ -386,20 +421,10 @@ def facet_counts(filterset):
             return None
         return filterset.qs_without(name).order_by().values("pk")
 
-    def chosen(name):
-        value = data.get(name) or []
-        return {getattr(v, "slug", v) for v in value}
-
     facets = []
 
     def add(name, rows, keep_empty=True):
-        selected = chosen(name)
-        options = [
-            {"value": value, "label": label, "count": count, "selected": value in selected}
-            for value, label, count in rows
-            if keep_empty or count or value in selected
-        ]
-        facets.append({"name": name, "label": filterset.filters[name].label, "options": options})
+        facets.append(_facet(filterset, name, rows, keep_empty))
 
     division = filterset.chosen_division
     if division is None or division.slug == REPERTOIRE_DIVISION:
@@ -473,8 +498,27 @@ def facet_counts(filterset):
     return facets
 
 
-class ActionFilter(DivisionMixin, django_filters.FilterSet):
-    """The API's filters on action rows (a partner's region is matched as on partnerships)."""
+# Ranges of an action's budget in euros (value, label, lower bound, upper bound excluded).
+BUDGET_RANGES = [
+    ("0-5000", _("moins de 5 000 €"), 0, 5000),
+    ("5000-20000", _("de 5 000 à 20 000 €"), 5000, 20000),
+    ("20000-100000", _("de 20 000 à 100 000 €"), 20000, 100000),
+    ("100000-", _("100 000 € et plus"), 100000, None),
+]
+
+
+def budget_range_condition(value):
+    """The condition on ``amount_eur`` (ActionQuerySet.with_amount_eur) of one budget range."""
+    _value, _label, low, high = next(r for r in BUDGET_RANGES if r[0] == value)
+    condition = Q(amount_eur__gte=low)
+    if high is not None:
+        condition &= Q(amount_eur__lt=high)
+    return condition
+
+
+class ActionFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
+    """The filters on action rows of the API and of the actions page (a partner's region or
+    département is matched as on partnerships)."""
 
     division = division_filter()
 
@@ -491,6 +535,21 @@ class ActionFilter(DivisionMixin, django_filters.FilterSet):
         help_text=_(
             "Région malienne d'un partenaire dans le découpage choisi (identifiant ; "
             "plusieurs valeurs = OU)"
+        ),
+    )
+    department = django_filters.MultipleChoiceFilter(
+        choices=department_choices,
+        method="filter_department",
+        label=_("Département"),
+        help_text=_("Code du département d'un partenaire français (plusieurs valeurs = OU)"),
+    )
+    budget = django_filters.MultipleChoiceFilter(
+        choices=[(value, label) for value, label, _low, _high in BUDGET_RANGES],
+        method="filter_budget",
+        label=_("Budget de l'action"),
+        help_text=_(
+            "Tranche du budget de l'action en euros : 0-5000, 5000-20000, 20000-100000, "
+            "100000- (plusieurs valeurs = OU)"
         ),
     )
     # An action is kept when its years meet the range: it has not ended before `year_min` and
@@ -529,11 +588,89 @@ class ActionFilter(DivisionMixin, django_filters.FilterSet):
             return queryset.in_regions([r.pk for r in value])
         return queryset.in_units(self.chosen_division, [u.pk for u in value])
 
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_department(self, queryset, name, value):
+        return queryset.with_partner(department_code__in=value) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_budget(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for range_ in value:
+            condition |= budget_range_condition(range_)
+        if "amount_eur" not in queryset.query.annotations:
+            queryset = queryset.with_amount_eur()
+        return queryset.filter(condition)
+
     def filter_year_min(self, queryset, name, value):
         return queryset.under_way_from(value)
 
     def filter_year_max(self, queryset, name, value):
         return queryset.begun_by(value)
+
+
+def action_facet_counts(filterset):
+    """The facets of the actions page, counted as ``facet_counts`` counts partnerships: each
+    over the selection of the other filters, one query per facet."""
+
+    def selection(name):
+        return filterset.qs_without(name).order_by().values("pk")
+
+    division = filterset.chosen_division
+    if division is None or division.slug == REPERTOIRE_DIVISION:
+        path = "collectivities__memberships__partnership__actions"
+        regions = MalianRegion.objects.annotate(
+            n=Count(path, distinct=True, filter=Q(**{f"{path}__in": selection("region")}))
+        )
+    else:
+        path = "placements__collectivity__memberships__partnership__actions"
+        regions = (
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .annotate(
+                n=Count(
+                    path,
+                    distinct=True,
+                    filter=Q(placements__division=division, **{f"{path}__in": selection("region")}),
+                )
+            )
+        )
+    domains = Domain.objects.annotate(n=Count("actions", filter=Q(actions__in=selection("domain"))))
+    departments = (
+        Collectivity.objects.filter(
+            country=Country.FRANCE, memberships__partnership__actions__in=selection("department")
+        )
+        .exclude(department_code="")
+        .values_list("department_code", "department")
+        .annotate(n=Count("memberships__partnership__actions", distinct=True))
+        .order_by("department_code")
+    )
+    budgets = (
+        Action.objects.filter(pk__in=selection("budget"))
+        .with_amount_eur()
+        .aggregate(
+            **{
+                value: Count("pk", filter=budget_range_condition(value))
+                for value, *_r in BUDGET_RANGES
+            }
+        )
+    )
+    return [
+        _facet(filterset, "region", [(r.slug, r.name, r.n) for r in regions]),
+        _facet(filterset, "domain", [(d.slug, d.localized_name, d.n) for d in domains]),
+        _facet(
+            filterset,
+            "department",
+            [(code, f"{name} ({code})", n) for code, name, n in departments],
+            keep_empty=False,
+        ),
+        _facet(
+            filterset,
+            "budget",
+            [(value, label, budgets[value]) for value, label, _low, _high in BUDGET_RANGES],
+        ),
+    ]
 
 
 class CollectivityFilter(DivisionMixin, django_filters.FilterSet):

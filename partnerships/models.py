@@ -10,7 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -512,6 +512,22 @@ class PartnershipQuerySet(SlugQuerySet):
     def involving(self, collectivity):
         return self.with_partner(pk=collectivity.pk)
 
+    def related_to(self, regions, domains):
+        """Those with a Malian partner in one of ``regions`` or one of ``domains``, those
+        with both first, then the same region, then the same domain (``same_region`` and
+        ``same_domain`` say which)."""
+        through = Partnership.domains.through
+        return (
+            self.annotate(
+                same_region=has_partner(malian_region__in=regions),
+                same_domain=Exists(
+                    through.objects.filter(partnership=OuterRef("pk"), domain__in=domains)
+                ),
+            )
+            .filter(Q(same_region=True) | Q(same_domain=True))
+            .order_by(F("same_region").desc(), F("same_domain").desc(), "title", "slug")
+        )
+
     def for_list(self):
         """What a row of a partnership list shows: partners (with their region) and domains."""
         return self.prefetch_related(
@@ -812,13 +828,7 @@ class ActionQuerySet(ChildQuerySet):
 
     def in_regions(self, regions):
         """Actions of partnerships with a Malian partner in one of ``regions``."""
-        return self.filter(
-            Exists(
-                PartnershipMember.objects.filter(
-                    partnership=OuterRef("partnership"), collectivity__malian_region__in=regions
-                )
-            )
-        )
+        return self.with_partner(malian_region__in=regions)
 
     def in_units(self, division, units):
         """Actions of partnerships with a Malian partner placed in one of ``units`` in
@@ -842,8 +852,42 @@ class ActionQuerySet(ChildQuerySet):
             first_year__lte=year
         )
 
+    def with_partner(self, **lookups):
+        """Actions of partnerships one of whose partners matches ``lookups`` (on Collectivity)."""
+        return self.filter(
+            Exists(
+                PartnershipMember.objects.filter(
+                    partnership=OuterRef("partnership"),
+                    **{f"collectivity__{key}": value for key, value in lookups.items()},
+                )
+            )
+        )
+
+    def with_amount_eur(self):
+        """``amount_eur``: the action's budget in euros, the rule of ``action_amount_eur`` in
+        SQL (its printed total if any, else the sum of its amounts; None when it has none)."""
+        budgets = Budget.objects.filter(action=OuterRef("pk")).order_by().values("action")
+        total = budgets.filter(kind=BudgetKind.TOTAL).annotate(s=Sum("amount_eur")).values("s")
+        every = budgets.annotate(s=Sum("amount_eur")).values("s")
+        return self.annotate(
+            amount_eur=Coalesce(
+                Subquery(total, output_field=models.DecimalField(max_digits=14, decimal_places=2)),
+                Subquery(every, output_field=models.DecimalField(max_digits=14, decimal_places=2)),
+            )
+        )
+
     def for_list(self):
         return self.select_related("partnership", "domain").prefetch_related("budgets")
+
+
+def action_amount_eur(budgets):
+    """An action's budget in euros from its Budget rows: its printed total if any, else the sum
+    of its amounts (None without any). ``with_amount_eur`` is the same rule in SQL."""
+    budgets = list(budgets)
+    if not budgets:
+        return None
+    totals = [b.amount_eur for b in budgets if b.kind == BudgetKind.TOTAL]
+    return sum(totals) if totals else sum(b.amount_eur for b in budgets)
 
 
 class PartnershipMemberQuerySet(models.QuerySet):

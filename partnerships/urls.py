@@ -19,6 +19,7 @@ urlpatterns = [
         name="partnership_export_json",
     ),
     path("partenariats/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("actions/", views.action_list, name="action_list"),
     path("collectivites/", views.collectivity_list, name="collectivity_list"),
     path("collectivites/<slug:slug>/", views.collectivity_detail, name="collectivity_detail"),
     path("regions/", views.region_list, name="region_list"),

@@ -2,10 +2,11 @@
 
 import hashlib
 from collections import OrderedDict
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -14,21 +15,28 @@ from django.utils.translation import gettext as _
 from . import printing, privacy
 from .api.serializers import PartnershipDocumentSerializer
 from .exports import csv_chunks, download, json_chunks, serialized
-from .filters import PartnershipFilter, facet_counts, parameter_errors, refuse_nul_characters
+from .filters import (
+    ActionFilter,
+    PartnershipFilter,
+    action_facet_counts,
+    facet_counts,
+    parameter_errors,
+    refuse_nul_characters,
+)
 from .models import (
     DORMANT_AFTER_YEARS,
     REPERTOIRE_DIVISION,
+    Action,
     AdministrativeUnit,
-    BudgetKind,
     Collectivity,
     Country,
     Division,
     Domain,
     MalianRegion,
     Partnership,
-    PartnershipMember,
     PartnershipState,
     PartnershipStatus,
+    action_amount_eur,
 )
 from .panels import panels_for
 from .responses import bad_request
@@ -74,16 +82,70 @@ def filtered_partnerships(request):
     return filterset, None
 
 
-def paginate(request, queryset, size=PAGE_SIZE):
-    """The requested page of ``queryset``: a 400 for a malformed number, a 404 past the end."""
+def query_string(params, **changes):
+    """``params`` (a QueryDict) with ``changes`` applied (None removes a key), as "?…"."""
+    params = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+def paginate(request, queryset, size=PAGE_SIZE, param="page", anchor=""):
+    """The requested page of ``queryset``: a 400 for a malformed number, a 404 past the end.
+
+    The page carries its numbered links (``links``: first, last and a few around the current
+    one, ``None`` for a gap) and ``previous_href``/``next_href`` for
+    templates/includes/_pagination.html; ``param`` names the page parameter, so that a page can
+    hold two lists.
+    """
     paginator = Paginator(queryset, size)
-    raw = request.GET.get("page") or "1"
+    raw = request.GET.get(param) or "1"
     if not (raw.isascii() and raw.isdigit()):
-        return None, bad_request(request, {"page": [_("Saisissez un nombre entier.")]})
+        return None, bad_request(request, {param: [_("Saisissez un nombre entier.")]})
     number = int(raw)
     if number < 1 or number > paginator.num_pages:
         raise Http404(_("Cette page de résultats n'existe pas."))
-    return paginator.page(number), None
+    page = paginator.page(number)
+
+    def href(n):
+        return query_string(request.GET, **{param: None if n == 1 else str(n)}) + anchor
+
+    page.links = [
+        None if n == Paginator.ELLIPSIS else {"number": n, "href": href(n)}
+        for n in paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+    ]
+    page.previous_href = href(number - 1) if page.has_previous() else ""
+    page.next_href = href(number + 1) if page.has_next() else ""
+    return page, None
+
+
+def filter_chips(request, filterset, facets):
+    """The filters in force as removable chips: a label and the address without that value."""
+    labels = {
+        (facet["name"], option["value"]): option["label"]
+        for facet in facets
+        for option in facet["options"]
+    }
+    chips = []
+    for key, values in request.GET.lists():
+        if key not in filterset.filters or key == "ordering":
+            continue
+        for value in values:
+            if not value:
+                continue
+            rest = request.GET.copy()
+            rest.setlist(key, [v for v in values if v != value])
+            label = labels.get((key, value), value)
+            chips.append(
+                {
+                    "label": f"{filterset.filters[key].label} : {label}",
+                    "href": query_string(rest, page=None),
+                }
+            )
+    return chips
 
 
 def partnership_list(request):
@@ -93,28 +155,87 @@ def partnership_list(request):
     page, error = paginate(request, filterset.qs.for_list())
     if error:
         return error
-    search = filterset.form.cleaned_data.get("search") or ""
+    search = filterset.search_words
     partnerships = list(page.object_list)
     if search:
         # The passage that matched, under each result of the page (one query).
         passages = highlights(partnerships, search, privacy.masker_for(request.user))
         for partnership in partnerships:
             partnership.search_passage = passages.get(partnership.pk)
+    facets = facet_counts(filterset)
+    chips = filter_chips(request, filterset, facets)
     context = {
         "filter": filterset,
         "page_obj": page,
         "partnerships": partnerships,
-        "facets": facet_counts(filterset),
+        "facets": facets,
         "division": filterset.chosen_division,
         "divisions": getattr(filterset.form, "divisions", []),
         "search": search,
         # What other apps found for the same words (the workshops' notes).
         "panels": panels_for(request, "search", search) if search else [],
-        "is_filtered": any(
-            value for key, value in request.GET.lists() if key not in ("page", "ordering")
-        ),
+        "chips": chips,
+        "is_filtered": bool(chips),
     }
     return render(request, "partnerships/partnership_list.html", context)
+
+
+ACTION_PAGE_SIZE = 25
+
+
+def action_list(request):
+    """Who does what where: the actions of every fiche with the API's ActionFilter, its facets,
+    and the euro totals of the selection (by domain and in all)."""
+    errors = refuse_nul_characters(request.GET)
+    if errors:
+        return bad_request(request, errors)
+    filterset = ActionFilter(
+        request.GET, queryset=Action.objects.order_by("partnership__title", "position")
+    )
+    if not filterset.is_valid():
+        return bad_request(request, parameter_errors(filterset))
+    selection = filterset.qs
+    page, error = paginate(request, selection.with_amount_eur().for_list(), size=ACTION_PAGE_SIZE)
+    if error:
+        return error
+    facets = action_facet_counts(filterset)
+    # One query for both: the totals by domain, and the whole total as their sum.
+    by_domain = list(
+        selection.with_amount_eur()
+        .order_by()
+        .values("domain")
+        .annotate(total=Sum("amount_eur"), costed=Count("amount_eur"), n=Count("pk"))
+    )
+    names = {o["value"]: o["label"] for f in facets if f["name"] == "domain" for o in f["options"]}
+    slugs = dict(Domain.objects.values_list("pk", "slug"))
+    totals = sorted(
+        (
+            {
+                "label": names.get(slugs.get(row["domain"]), _("Domaine non précisé")),
+                "slug": slugs.get(row["domain"], ""),
+                "total": row["total"] or 0,
+                "costed": row["costed"],
+                "count": row["n"],
+            }
+            for row in by_domain
+        ),
+        key=lambda row: -row["total"],
+    )
+    chips = filter_chips(request, filterset, facets)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "actions": page.object_list,
+        "facets": facets,
+        "chips": chips,
+        "is_filtered": bool(chips),
+        "totals": totals,
+        "total_eur": sum((row["total"] for row in totals), 0),
+        "costed": sum(row["costed"] for row in totals),
+        "year_min": request.GET.get("year_min", ""),
+        "year_max": request.GET.get("year_max", ""),
+    }
+    return render(request, "partnerships/action_list.html", context)
 
 
 def partnership_export(request, fmt):
@@ -131,31 +252,17 @@ def partnership_export(request, fmt):
     return download(json_chunks(documents), "application/json; charset=utf-8", "partenariats.json")
 
 
+RELATED_MAX = 10
+
+
 def related_partnerships(partnership, malian_regions, domains):
-    """ "Who else works there / on that?": partners find each other. Two queries, any size."""
-    same_region = OrderedDict((region, []) for region in malian_regions.values())
-    members = (
-        PartnershipMember.objects.filter(
-            side=Country.MALI, collectivity__malian_region__in=list(malian_regions)
-        )
-        .exclude(partnership=partnership)
-        .select_related("partnership", "collectivity__malian_region")
-        .order_by("partnership__title")
+    """ "Who else works there / on that?": at most RELATED_MAX others, chosen in SQL, those in
+    the same region and domain first, then the same region, then the same domain."""
+    return list(
+        Partnership.objects.exclude(pk=partnership.pk)
+        .related_to(malian_regions, domains)
+        .only("slug", "title")[:RELATED_MAX]
     )
-    for member in members:
-        others = same_region[member.collectivity.malian_region]
-        if member.partnership not in others:
-            others.append(member.partnership)
-    same_domain = OrderedDict((domain, []) for domain in domains)
-    links = (
-        Partnership.domains.through.objects.filter(domain__in=domains)
-        .exclude(partnership=partnership)
-        .select_related("partnership", "domain")
-        .order_by("partnership__title")
-    )
-    for link in links:
-        same_domain[link.domain].append(link.partnership)
-    return same_region, same_domain
 
 
 def partnership_detail(request, slug):
@@ -168,8 +275,10 @@ def partnership_detail(request, slug):
         if c.malian_region
     )
     domains = list(partnership.domains.all())
-    same_region, same_domain = related_partnerships(partnership, malian_regions, domains)
+    related = related_partnerships(partnership, list(malian_regions), domains)
     actions = list(partnership.actions.all())
+    for action in actions:
+        action.amount_eur = action_amount_eur(action.budgets.all())
     # Every reader sees a contact's role and function; the template shows the person's name
     # and coordinates only to those who may see personal data.
     contacts = list(partnership.contacts.all())
@@ -181,12 +290,14 @@ def partnership_detail(request, slug):
         "malian_contacts": [c for c in contacts if c.side == Country.MALI],
         "annual_budgets": [b for b in partnership.budgets.all() if b.action_id is None],
         "actions": actions,
+        # The API's rule for each action (its printed total, else the sum of its amounts).
         "actions_total_eur": sum(
-            (b.amount_eur for a in actions for b in a.budgets.all() if b.kind != BudgetKind.TOTAL),
-            0,
+            (a.amount_eur for a in actions if a.amount_eur is not None), Decimal(0)
         ),
-        "same_region": same_region,
-        "same_domain": same_domain,
+        "actions_costed": sum(1 for a in actions if a.amount_eur is not None),
+        "related": related,
+        "related_regions": list(malian_regions.values()),
+        "related_domains": domains,
         "is_listed": partnership.status == PartnershipStatus.LISTED,
         "panels": panels_for(request, "fiche", partnership),
         "events": list(partnership.events.all()),
@@ -211,10 +322,15 @@ def collectivity_detail(request, slug):
     collectivity = get_object_or_404(
         Collectivity.objects.select_related("malian_region", "source"), slug=slug
     )
-    partnerships = Partnership.objects.involving(collectivity).for_list().order_by("title")
+    page, error = paginate(
+        request, Partnership.objects.involving(collectivity).for_list().order_by("title", "slug")
+    )
+    if error:
+        return error
     context = {
         "collectivity": collectivity,
-        "partnerships": partnerships,
+        "page_obj": page,
+        "partnerships": page.object_list,
         "panels": panels_for(request, "collectivity", collectivity),
     }
     return render(request, "partnerships/collectivity_detail.html", context)
@@ -295,6 +411,9 @@ def region_detail(request, slug):
     switch = [
         (d, any(unit.in_force_on(d.valid_from) for unit in namesakes)) for d in reversed(divisions)
     ]
+    page, error = paginate(request, in_region.for_list().order_by("title", "slug"), anchor="#list")
+    if error:
+        return error
     context = {
         "division": division,
         "divisions": divisions,
@@ -304,7 +423,8 @@ def region_detail(request, slug):
         # The printed répertoire follows the 2008 regions: a later region of the same extent
         # links to its 2008 edition, a new one (Ménaka, the 2023 splits) has none.
         "print_region": region if isinstance(region, MalianRegion) else region.malian_region,
-        "partnerships": in_region.for_list().order_by("title"),
+        "page_obj": page,
+        "partnerships": page.object_list,
         "french_collectivities": french,
         "malian_collectivities": malian,
         "domains": Domain.objects.with_partnership_count(in_region).filter(partnership_count__gt=0),
@@ -321,9 +441,26 @@ def domain_list(request):
 def domain_detail(request, slug):
     domain = get_object_or_404(Domain.objects.prefetch_related("subthemes"), slug=slug)
     in_domain = Partnership.objects.in_domains([domain])
+    page, error = paginate(request, in_domain.for_list().order_by("title", "slug"), anchor="#list")
+    if error:
+        return error
+    actions, error = paginate(
+        request,
+        Action.objects.in_domains([domain])
+        .with_amount_eur()
+        .for_list()
+        .order_by("partnership__title", "position"),
+        size=10,
+        param="actions_page",
+        anchor="#actions",
+    )
+    if error:
+        return error
     context = {
         "domain": domain,
-        "partnerships": in_domain.for_list().order_by("title"),
+        "page_obj": page,
+        "partnerships": page.object_list,
+        "actions_page": actions,
         "regions": MalianRegion.objects.with_partnership_count(in_domain).filter(
             partnership_count__gt=0
         ),

@@ -16,7 +16,6 @@ from ..models import (
     Action,
     AdministrativeUnit,
     Budget,
-    BudgetKind,
     Collectivity,
     Contact,
     Country,
@@ -27,6 +26,7 @@ from ..models import (
     PartnershipEvent,
     PartnershipMember,
     PartnershipState,
+    action_amount_eur,
     first_slug,
 )
 
@@ -207,11 +207,8 @@ class ActionSerializer(EmptyAsNullMixin, DocumentSerializer):
 
     def get_amount_eur(self, obj) -> float | None:
         """The action's budget in euros: its printed total if any, else the sum of its amounts."""
-        budgets = list(obj.budgets.all())
-        if not budgets:
-            return None
-        totals = [b.amount_eur for b in budgets if b.kind == BudgetKind.TOTAL]
-        return float(sum(totals) if totals else sum(b.amount_eur for b in budgets))
+        amount = action_amount_eur(obj.budgets.all())
+        return None if amount is None else float(amount)
 
 
 class ContactSerializer(EmptyAsNullMixin, DocumentSerializer):
