@@ -76,7 +76,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language from the URL prefix; old unprefixed public URLs redirect permanently.
+    "repertoire.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -144,6 +145,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Unambiguous dates in both languages ("10 septembre 2008", "10 September 2008").
+FORMAT_MODULE_PATH = ["repertoire.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -255,6 +258,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent_emails"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "repertoire@localhost")
+
+# Who publishes the site and how readers reach them (legal notice, contact, privacy pages).
+SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "")
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+# Readers' error reports accepted from one client in an hour (partnerships/reports.py).
+ERROR_REPORTS_PER_HOUR = int(os.environ.get("ERROR_REPORTS_PER_HOUR", "5"))
 
 # Sign-in lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one client address, that pair is refused for AXES_COOLOFF_TIME, whatever the password; the
