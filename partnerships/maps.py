@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -104,7 +105,7 @@ def legend(bounds: list[int], x: float, y: float) -> SafeString:
     )
 
 
-def mali_map(regions, towns=(), region_url="/regions/{slug}/") -> SafeString:
+def mali_map(regions, towns=()) -> SafeString:
     """Mali's regions shaded by their number of partnerships, each a link to its page.
 
     regions: objects or dicts with slug, name and partnership_count;
@@ -121,7 +122,7 @@ def mali_map(regions, towns=(), region_url="/regions/{slug}/") -> SafeString:
         "<title>{}</title></path></a>",
         (
             (
-                region_url.format(slug=slug),
+                reverse("region_detail", args=[slug]),
                 partnerships_label(name, n),
                 data["regions"][slug],
                 fill(n, bounds),

@@ -402,10 +402,14 @@ class Domain(models.Model):
 
     @property
     def localized_name(self):
-        """The name in the language of the page: the répertoire's French, or its English."""
-        if self.name_en and get_language() and get_language().startswith("en"):
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
+
+
+def localized(name: str, name_en: str) -> str:
+    """The name in the language of the page: the répertoire's French, or its English."""
+    if name_en and get_language() and get_language().startswith("en"):
+        return name_en
+    return name
 
 
 class SubThemeQuerySet(models.QuerySet):
@@ -423,6 +427,9 @@ class SubTheme(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), help_text=_("Ordre"))
     name = models.CharField(_("sous-thème"), max_length=200, help_text=_("Nom"))
+    name_en = models.CharField(
+        _("nom en anglais"), max_length=200, blank=True, help_text=_("Nom en anglais")
+    )
 
     objects = SubThemeQuerySet.as_manager()
 
@@ -441,6 +448,10 @@ class SubTheme(models.Model):
         return (*self.domain.natural_key(), self.position)
 
     natural_key.dependencies = ["partnerships.domain"]
+
+    @property
+    def localized_name(self):
+        return localized(self.name, self.name_en)
 
 
 class DomainLabelQuerySet(models.QuerySet):
@@ -1352,6 +1363,7 @@ REVIEW_KIND_LABELS = {
     "unreadable-population": _("population illisible"),
     "unresolved-region": _("région malienne inconnue"),
     "unplaced-in-division": _("collectivité non placée dans un découpage"),
+    "reader-report": _("erreur signalée par un lecteur"),
 }
 
 
@@ -1359,14 +1371,17 @@ class ReviewItem(models.Model):
     """Something the import could not place or was unsure of, for staff to check."""
 
     key = models.CharField(_("clé"), max_length=200, unique=True)
+    # A reader's report ("signaler une erreur") has no printed source nor line.
     source = models.ForeignKey(
         SourceDocument,
         verbose_name=_("source"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="review_items",
         help_text=_("Document source, ligne et page"),
     )
-    line = models.PositiveIntegerField(_("ligne"))
+    line = models.PositiveIntegerField(_("ligne"), null=True, blank=True)
     kind = models.CharField(_("nature"), max_length=50)
     message = models.CharField(_("message"), max_length=300)
     value = models.TextField(_("valeur imprimée"), blank=True)

@@ -4,15 +4,19 @@ import hashlib
 from collections import OrderedDict
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from . import printing, privacy
+from . import printing, privacy, reports
 from .api.serializers import PartnershipDocumentSerializer
 from .exports import csv_chunks, download, json_chunks, serialized
 from .filters import (
@@ -303,6 +307,7 @@ def partnership_detail(request, slug):
         "events": list(partnership.events.all()),
         "state_label": PartnershipState(partnership.state).label,
         "years": DORMANT_AFTER_YEARS,
+        "report_form": reports.ErrorReportForm(),
     }
     return render(request, "partnerships/partnership_detail.html", context)
 
@@ -499,3 +504,50 @@ def _pdf_response(pdf, region):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{printing.filename(region)}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_report(request, slug):
+    """ "Signaler une erreur" on a fiche: the report lands in the staff review queue."""
+    partnership = get_object_or_404(Partnership.objects.only("pk", "slug", "title"), slug=slug)
+    form = reports.ErrorReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not reports.allow(request):
+            status = 429
+            form.add_error(
+                None, _("Trop de signalements depuis votre connexion : réessayez dans une heure.")
+            )
+        elif form.is_valid():
+            # A robot that filled the honeypot is thanked like a person, and nothing is kept.
+            if not reports.is_robot(form):
+                reports.record(partnership, form)
+            messages.success(request, _("Merci : votre signalement a été transmis à l'équipe."))
+            return redirect(reverse("partnership_detail", args=[slug]) + "#signaler")
+        else:
+            status = 400
+    return render(
+        request,
+        "partnerships/partnership_report.html",
+        {"partnership": partnership, "report_form": form},
+        status=status,
+    )
+
+
+TRUST_PAGES = {
+    "legal": "pages/legal.html",
+    "accessibility": "pages/accessibility.html",
+    "privacy": "pages/privacy.html",
+    "licence": "pages/licence.html",
+    "contact": "pages/contact.html",
+}
+
+
+def trust_page(request, page):
+    """The pages the footer links to: legal notice, accessibility, privacy, licence, contact."""
+    context = {
+        "contact_email": settings.SITE_CONTACT_EMAIL,
+        "publisher": settings.SITE_PUBLISHER,
+        "reports_per_hour": reports.REPORTS_PER_HOUR,
+    }
+    return render(request, TRUST_PAGES[page], context)

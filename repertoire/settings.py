@@ -81,7 +81,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so that its redirects carry the CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language from the URL prefix; old unprefixed public URLs redirect permanently.
+    "repertoire.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Unambiguous dates in both languages ("10 septembre 2008", "10 September 2008").
+FORMAT_MODULE_PATH = ["repertoire.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -290,6 +293,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "repertoire@localhost"
 # partner whose link expired or was used is told to write to for a new one.
 UPDATE_LINK_DAYS = int(os.environ.get("UPDATE_LINK_DAYS", "30"))
 UPDATE_CONTACT_EMAIL = os.environ.get("UPDATE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Who publishes the site and how readers reach them (legal notice, contact, privacy pages).
+SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "")
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+# Readers' error reports accepted from one client in an hour (partnerships/reports.py).
+ERROR_REPORTS_PER_HOUR = int(os.environ.get("ERROR_REPORTS_PER_HOUR", "5"))
 
 # Sign-in lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one client address, that pair is refused for AXES_COOLOFF_TIME, whatever the password; the

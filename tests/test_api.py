@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
@@ -610,7 +611,7 @@ def test_reads_are_open_to_other_sites_javascript_but_writes_are_not(api):
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
     )
     assert "POST" not in preflight.get("Access-Control-Allow-Methods", "")
-    page = api.get("/partenariats/", HTTP_ORIGIN="https://reseau.example.org")
+    page = api.get(reverse("partnership_list"), HTTP_ORIGIN="https://reseau.example.org")
     assert not page.has_header("Access-Control-Allow-Origin")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
 
 from tests.conftest import CHROMIUM
 
@@ -88,7 +89,7 @@ def check_accessibility(page):
 
 def test_a_partner_finds_who_works_where(page, seeded, shots):
     url = seeded.url
-    page.goto(url + "/")
+    page.goto(url + reverse("home"))
     assert page.locator("h1").inner_text().startswith("Répertoire")
     check_accessibility(page)
     page.screenshot(path=shots / "home.png", full_page=True)
@@ -101,7 +102,7 @@ def test_a_partner_finds_who_works_where(page, seeded, shots):
     page.screenshot(path=shots / "search.png", full_page=True)
 
     # Filter by region and domain with the facets.
-    page.goto(url + "/partenariats/")
+    page.goto(url + reverse("partnership_list"))
     page.check("input[name=region][value=kayes]")
     page.check("input[name=domain][value=eau-assainissement]")
     # Each choice applies at once (static/js/filters.js): one chip per filter in force.
@@ -119,29 +120,36 @@ def test_a_partner_finds_who_works_where(page, seeded, shots):
     check_accessibility(page)
     page.screenshot(path=shots / "fiche.png", full_page=True)
 
-    # Switch to English and back.
-    page.select_option("#language-select", "en")
-    page.click(".language-switch button")
+    # Switch to English and back: the same fiche, its language in the URL.
+    fiche_url = page.url
+    assert "/fr/partenariats/" in fiche_url
+    page.click(".language-switch a[hreflang=en]")
     page.wait_for_load_state()
+    assert page.url == fiche_url.replace("/fr/", "/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("#side-fr").inner_text() == "French side"
-    page.screenshot(path=shots / "fiche-en.png", full_page=True)
-    page.select_option("#language-select", "fr")
-    page.click(".language-switch button")
+    # A link followed from an English page stays in English.
+    page.click(".site-nav a[href$='/regions/']")
     page.wait_for_load_state()
+    assert "/en/regions/" in page.url
+    page.go_back()
+    page.screenshot(path=shots / "fiche-en.png", full_page=True)
+    page.click(".language-switch a[hreflang=fr]")
+    page.wait_for_load_state()
+    assert page.url == fiche_url
     assert page.locator("html").get_attribute("lang") == "fr"
 
     assert page.errors == []
 
 
 def test_map_and_region_pages(page, seeded, shots):
-    page.goto(seeded.url + "/")
+    page.goto(seeded.url + reverse("home"))
     nav_map = page.locator(".site-nav a", has_text="Carte")
     assert nav_map.count() == 1
     page.goto(seeded.url + nav_map.first.get_attribute("href"))
     assert page.locator("svg").count() >= 1
     page.screenshot(path=shots / "map.png", full_page=True)
-    page.goto(seeded.url + "/regions/kayes/")
+    page.goto(seeded.url + reverse("region_detail", args=["kayes"]))
     assert page.locator("h1").inner_text() == "Région de Kayes"
     check_accessibility(page)
     page.screenshot(path=shots / "region.png", full_page=True)
@@ -149,7 +157,7 @@ def test_map_and_region_pages(page, seeded, shots):
 
 
 def test_keyboard_skip_link(page, seeded):
-    page.goto(seeded.url + "/partenariats/")
+    page.goto(seeded.url + reverse("partnership_list"))
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"

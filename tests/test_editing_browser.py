@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
 
 from tests.conftest import CHROMIUM
 from tests.test_editing import create_groups
@@ -68,7 +69,7 @@ def signed_in(browser, server, username):
 
 def test_edit_see_history_and_revert(browser, seeded):
     page = signed_in(browser, seeded, "editrice")
-    page.goto(f"{seeded.url}/partenariats/{SLUG}/")
+    page.goto(seeded.url + reverse("partnership_detail", args=[SLUG]))
     page.click("text=Modifier la fiche")
     contact_name = page.input_value("#id_contacts-0-name")
     page.fill("#id_perspectives", "Un jumelage scolaire en 2027.")
@@ -85,7 +86,7 @@ def test_edit_see_history_and_revert(browser, seeded):
     )
     search.fill("Kati (Kati)")
     page.click("button.save")
-    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    page.wait_for_url(seeded.url + reverse("partnership_detail", args=[SLUG]))
     from partnerships.models import PartnershipMember
 
     assert PartnershipMember.objects.filter(
@@ -105,7 +106,7 @@ def test_edit_see_history_and_revert(browser, seeded):
     page.locator("button:has-text('Revenir à cette version')").last.click()
     page.wait_for_url(f"{seeded.url}/gestion/partenariats/{SLUG}/historique/")
     assert "est revenue à sa version" in page.locator("main").inner_text()
-    page.goto(f"{seeded.url}/partenariats/{SLUG}/")
+    page.goto(seeded.url + reverse("partnership_detail", args=[SLUG]))
     body = page.locator("main").inner_text()
     assert "Un jumelage scolaire en 2027." not in body
     assert "Forage d'un puits à Bamako" not in body
@@ -120,7 +121,7 @@ def test_second_save_of_the_same_fiche_shows_the_conflict(browser, seeded):
         page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
     first.fill("#id_perspectives", "Texte de l'éditrice")
     first.click("button.save")
-    first.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    first.wait_for_url(seeded.url + reverse("partnership_detail", args=[SLUG]))
     second.fill("#id_perspectives", "Texte de l'éditeur")
     second.click("button.save")
     second.wait_for_load_state()
@@ -173,7 +174,7 @@ def test_session_expires_while_editing_and_nothing_is_lost(browser, seeded):
     page.fill("#id_reconnexion-username", "editrice")
     page.fill("#id_reconnexion-password", PASSWORD)
     page.click(".resume-form button[type=submit]")
-    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    page.wait_for_url(seeded.url + reverse("partnership_detail", args=[SLUG]))
     fiche = Partnership.objects.get(slug=SLUG)
     assert fiche.perspectives == "Écrit pendant que la session expirait"
     assert fiche.actions.count() == actions + 1
@@ -187,13 +188,13 @@ def test_session_expires_while_editing_and_nothing_is_lost(browser, seeded):
 def test_leaving_a_changed_form_asks_first(browser, seeded):
     page = edit_page(browser, seeded)
     page.click("#id_perspectives")  # touched but not changed: no question
-    page.goto(f"{seeded.url}/partenariats/")
+    page.goto(seeded.url + reverse("partnership_list"))
     assert page.dialogs == []
     page.goto(f"{seeded.url}/gestion/partenariats/{SLUG}/modifier/")
     type_into(page, "#id_perspectives", "Pas encore enregistré")
     page.wait_for_function("() => document.querySelector('.dirty-status').textContent !== ''")
     assert page.locator(".dirty-status").inner_text() == "Modifications non enregistrées"
-    page.goto(f"{seeded.url}/partenariats/")
+    page.goto(seeded.url + reverse("partnership_list"))
     assert page.dialogs == ["beforeunload"]
     assert page.errors == []
 
@@ -221,7 +222,7 @@ def test_a_local_draft_is_offered_after_a_reload(browser, seeded):
     assert page.input_value(f"#id_contacts-{new}-role") == "twinning_committee"
     assert offer.is_hidden()
     page.click("button.save")
-    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    page.wait_for_url(seeded.url + reverse("partnership_detail", args=[SLUG]))
     fiche = Partnership.objects.get(slug=SLUG)
     assert fiche.contacts.filter(name="Contact du brouillon", side="ML").exists()
     # Saved: the draft is gone, and the edit page offers nothing.
@@ -259,7 +260,7 @@ def test_rows_added_in_the_browser_are_saved(browser, seeded):
         type_into(page, f"#id_actions-{index}-description", text)
     assert int(page.input_value("#id_actions-TOTAL_FORMS")) == total + 2
     page.click("button.save")
-    page.wait_for_url(f"{seeded.url}/partenariats/{SLUG}/")
+    page.wait_for_url(seeded.url + reverse("partnership_detail", args=[SLUG]))
     fiche = Partnership.objects.get(slug=SLUG)
     assert fiche.actions.count() == before + 2
     assert list(fiche.actions.order_by("-position").values_list("description", flat=True)[:2]) == [

@@ -111,3 +111,95 @@ def test_compiled_catalogue_matches_the_po_file():
     for _, msgid, msgstr in _po_entries(PO_FILE):
         if msgid:
             assert catalogue.gettext(msgid) == msgstr, msgid
+
+
+FRENCH_MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+
+
+def english_pages():
+    from django.urls import reverse
+
+    from partnerships.models import Domain
+
+    with translation.override("en"):
+        names = [
+            "home",
+            "partnership_list",
+            "collectivity_list",
+            "region_list",
+            "domain_list",
+            "map",
+            "figures",
+            "legal_notice",
+            "accessibility",
+            "privacy_notice",
+            "data_licence",
+            "contact",
+        ]
+        urls = [reverse(name) for name in names]
+        urls += [reverse("domain_detail", args=[d.slug]) for d in Domain.objects.all()]
+        urls += [reverse("region_detail", args=[r.slug]) for r in MalianRegion.objects.all()]
+        urls.append(reverse("partnership_list") + "?status=listed")
+    return urls
+
+
+def visible_text(html):
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.django_db
+def test_english_pages_keep_no_french_label(client):
+    """The English pages that show no printed free text hold no French domain or sub-theme
+    name, status, kind or month (dates are written "10 September 2008")."""
+    from partnerships.models import Domain, SubTheme
+
+    with translation.override("fr"):
+        french = {d.name for d in Domain.objects.all()} | {s.name for s in SubTheme.objects.all()}
+        french |= {str(label) for label in PartnershipStatus.labels}
+        french |= {str(label) for label in CollectivityKind.labels if " " in str(label)}
+    with translation.override("en"):
+        english = {d.localized_name for d in Domain.objects.all()}
+        english |= {s.localized_name for s in SubTheme.objects.all()}
+    french -= english  # a name spelt the same in both languages is not a leftover
+    assert {"Santé", "Eau et assainissement", "Artisanat", "fiche renseignée"} <= french
+    leftovers = []
+    for url in english_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        leftovers += [(url, name) for name in french if name in text]
+        leftovers += [
+            (url, m.group())
+            for m in re.finditer(rf"\b\d{{1,2}}\s+(?:{'|'.join(FRENCH_MONTHS)})\b", text)
+        ]
+    assert leftovers == []
+
+
+@pytest.mark.django_db
+def test_english_fiche_names_its_domains_in_english_and_dates_unambiguously(client):
+    from django.urls import reverse
+
+    fiche = Partnership.objects.filter(domains__slug="sante", updated_on__isnull=False).first()
+    with translation.override("en"):
+        url = reverse("partnership_detail", args=[fiche.slug])
+    html = client.get(url).content.decode()
+    assert '">Health</a>' in html
+    date = fiche.updated_on
+    assert f"{date.day} {date:%B} {date.year}" in html  # "10 September 2008"
+    assert f"{date:%m/%d/%Y}" not in html and f"{date:%d/%m/%Y}" not in html
+
+
+def test_dates_are_unambiguous_in_both_languages():
+    import datetime
+
+    from django.utils.formats import date_format
+
+    day = datetime.date(2008, 9, 10)
+    with translation.override("en"):
+        assert date_format(day) == "10 September 2008"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "10 Sept. 2008"
+    with translation.override("fr"):
+        assert date_format(day) == "10 septembre 2008"
+        assert date_format(day, "SHORT_DATE_FORMAT") == "10 sept. 2008"

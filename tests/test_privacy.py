@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from partnerships import privacy
 from partnerships.models import Contact, Partnership
@@ -123,7 +124,10 @@ def test_no_contact_detail_reaches_an_anonymous_reader_of_any_fiche(client, warm
     contacts = Contact.objects.select_related("partnership").filter(name__contains=" ")
     fiches = {c.partnership.slug for c in contacts}
     assert len(fiches) > 50
-    pages = {slug: client.get(f"/partenariats/{slug}/").content.decode() for slug in fiches}
+    pages = {
+        slug: client.get(reverse("partnership_detail", args=[slug])).content.decode()
+        for slug in fiches
+    }
     leaks = []
     for contact in contacts:
         page = pages[contact.partnership.slug]
@@ -143,10 +147,10 @@ def test_no_person_named_by_the_workshops_reaches_an_anonymous_reader(client, wa
 
     names = [n for n in participant_names() if " " in n.strip()]
     assert len(names) > 10
-    pages = [f"/ateliers/{w.slug}/" for w in Workshop.objects.all()]
+    pages = [reverse("workshop_detail", args=[w.slug]) for w in Workshop.objects.all()]
     pages += [
-        "/partenariats/conseil-general-de-l-allier-cercle-de-niafunke/",
-        "/ateliers/?search=securite",
+        reverse("partnership_detail", args=["conseil-general-de-l-allier-cercle-de-niafunke"]),
+        reverse("workshop_list") + "?search=securite",
     ]
     leaks = []
     for url in pages:
@@ -162,11 +166,118 @@ def test_exports_carry_no_contact_detail(client, warm_masker):
     contacts = Contact.objects.filter(name__contains=" ")
     names = {c.name for c in contacts} | {c.email for c in contacts if c.email}
     for url in (
-        "/partenariats/export.csv",
-        "/partenariats/export.json",
+        reverse("partnership_export_csv"),
+        reverse("partnership_export_json"),
         "/api/v1/partnerships/export/?format=csv",
         "/api/v1/export/",
     ):
         body = client.get(url).getvalue().decode("utf-8-sig")
         assert [n for n in names if n in body] == [], url
         assert not privacy.EMAIL.search(body), url
+
+
+def people_the_database_holds():
+    """Every contact's and workshop participant's or speaker's name (of two words or more: a
+    one-word "Nom :" is often a body, "Arcade"), phone, fax and e-mail."""
+    from workshops.apps import participant_names
+
+    names = {c.name.strip() for c in Contact.objects.filter(name__contains=" ")}
+    names |= {n.strip() for n in participant_names() if " " in n.strip()}
+    details = set()
+    for contact in Contact.objects.all():
+        details |= {v.strip() for v in (contact.phone, contact.fax, contact.email) if v}
+    return {n for n in names if len(n) > 4}, {d for d in details if len(d) > 6}
+
+
+def every_public_url():
+    """The public pages (every fiche, collectivity, region, domain, workshop, each page of the
+    lists, in both languages), the exports, and every API endpoint with every page."""
+    from django.utils import translation
+
+    from partnerships.models import Collectivity, Domain, MalianRegion
+    from workshops.models import Workshop
+
+    urls = []
+    # The masker does not depend on the language: every detail page once, the lists in both.
+    for language in ("fr", "en"):
+        with translation.override(language):
+            urls += [
+                reverse(n)
+                for n in (
+                    "home",
+                    "collectivity_list",
+                    "region_list",
+                    "domain_list",
+                    "map",
+                    "figures",
+                    "workshop_list",
+                    "partnership_export_csv",
+                    "partnership_export_json",
+                )
+            ]
+            pages = -(-Partnership.objects.count() // 20)
+            urls += [reverse("partnership_list") + f"?page={n}" for n in range(1, pages + 1)]
+            if language == "en":
+                continue
+            for model, name in (
+                (Partnership, "partnership_detail"),
+                (Collectivity, "collectivity_detail"),
+                (MalianRegion, "region_detail"),
+                (Domain, "domain_detail"),
+                (Workshop, "workshop_detail"),
+            ):
+                urls += [
+                    reverse(name, args=[slug])
+                    for slug in model.objects.values_list("slug", flat=True)
+                ]
+            urls.append(reverse("partnership_report", args=[Partnership.objects.first().slug]))
+    urls += [
+        reverse("workshop_list") + "?search=securite",
+        reverse("partnership_list") + "?search=maire",
+    ]
+    for endpoint in (
+        "partnerships",
+        "collectivities",
+        "regions",
+        "domains",
+        "actions",
+        "workshops",
+    ):
+        base = f"/api/v1/{endpoint}/"
+        urls += [base + "?page_size=200", base + "?page_size=200&format=csv"]
+        if endpoint != "workshops":
+            urls += [base + "export/", base + "export/?format=csv"]
+    urls.append("/api/v1/export/")
+    return urls
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_no_person_the_database_holds_reaches_an_anonymous_reader_of_any_public_url(
+    client, warm_masker
+):
+    names, details = people_the_database_holds()
+    assert len(names) > 300 and len(details) > 300
+    urls = every_public_url()
+    assert len(urls) > 400
+    leaks, pages = [], 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode("utf-8-sig")
+        # Follow the API's own pagination to the last page.
+        document = (
+            response.json() if response["Content-Type"].startswith("application/json") else None
+        )
+        while isinstance(document, dict) and document.get("next"):
+            more = client.get(document["next"])
+            body += more.content.decode()
+            document = more.json()
+        pages += 1
+        folded = body.casefold()
+        leaks += [(url, name) for name in names if name.casefold() in folded]
+        leaks += [(url, value) for value in details if value in body]
+        if privacy.EMAIL.search(body):
+            leaks.append((url, privacy.EMAIL.search(body).group()))
+    assert pages == len(urls)
+    assert leaks == [], leaks[:30]

@@ -160,38 +160,38 @@ def test_pages_link_web_sites_only_to_http_addresses(client):
     Collectivity.objects.filter(slug="angers").update(website="javascript://%0Aalert(1)")
     contact = ContactFactory(partnership=partnership, position=99, website="")
     Contact.objects.filter(pk=contact.pk).update(website="www.contact-test.fr")
-    page = client.get("/collectivites/angers/").content.decode()
+    page = client.get(reverse("collectivity_detail", args=["angers"])).content.decode()
     # The old value is shown as text, never as a link.
     assert "javascript://%0Aalert(1)" in page
     assert not re.search(r"href=\"\s*javascript", page, re.IGNORECASE)
-    fiche = client.get("/partenariats/angers-bamako/").content.decode()
+    fiche = client.get(reverse("partnership_detail", args=["angers-bamako"])).content.decode()
     assert 'href="http://www.contact-test.fr"' in fiche
     Collectivity.objects.filter(slug="angers").update(website="http://www.angers.fr")
-    page = client.get("/collectivites/angers/").content.decode()
+    page = client.get(reverse("collectivity_detail", args=["angers"])).content.decode()
     assert 'href="http://www.angers.fr"' in page
 
 
 # Content-Security-Policy -------------------------------------------------------------------
 
 PAGES = [
-    "/",
-    "/partenariats/",
-    "/partenariats/?search=segou",
-    "/partenariats/angers-bamako/",
-    "/collectivites/",
-    "/collectivites/koutiala/",
-    "/regions/",
-    "/regions/kayes/",
-    "/domaines/",
-    "/domaines/sante/",
-    "/carte/",
-    "/chiffres/",
-    "/ateliers/",
+    reverse("home"),
+    reverse("partnership_list"),
+    reverse("partnership_list") + "?search=segou",
+    reverse("partnership_detail", args=["angers-bamako"]),
+    reverse("collectivity_list"),
+    reverse("collectivity_detail", args=["koutiala"]),
+    reverse("region_list"),
+    reverse("region_detail", args=["kayes"]),
+    reverse("domain_list"),
+    reverse("domain_detail", args=["sante"]),
+    reverse("map"),
+    reverse("figures"),
+    reverse("workshop_list"),
     "/compte/login/",
     "/compte/password_reset/",
     "/api/v1/docs/",
     "/api/v1/regions/",
-    "/partenariats/nulle-part/",
+    reverse("partnership_detail", args=["nulle-part"]),
 ]
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
@@ -264,7 +264,7 @@ def test_no_csv_of_the_real_data_starts_a_formula(client, tmp_path):
     # The répertoire starts 34 texts with "-" (lists): each one neutralised, none lost.
     assert sum(cell.startswith("'-") for cell in written) == 34
     assert not any(cell.startswith(FORMULA_STARTS) for cell in written)
-    page = cells(client.get("/partenariats/export.csv").getvalue().decode("utf-8"))
+    page = cells(client.get(reverse("partnership_export_csv")).getvalue().decode("utf-8"))
     api = cells(client.get(f"{API}partnerships/export/", {"format": "csv"}).getvalue().decode())
     for found in (page, api):
         assert sum(cell.startswith("'-") for cell in found) == 34
@@ -276,7 +276,7 @@ def test_a_formula_typed_by_an_editor_is_never_a_formula_in_a_csv(client, tmp_pa
     partnership = PartnershipFactory(title="@SUM(1+1)*cmd|' /C calc'!A0", presentation=payload)
     partner = PartnershipMemberFactory(partnership=partnership).collectivity.slug
     for url in (
-        f"/partenariats/export.csv?collectivity={partner}",
+        reverse("partnership_export_csv") + f"?collectivity={partner}",
         f"{API}partnerships/{partnership.slug}/?format=csv",
         f"{API}partnerships/?format=csv&collectivity={partner}",
     ):
@@ -306,7 +306,7 @@ def test_a_title_with_no_latin_letter_never_gives_an_empty_slug(staff_api, clien
     assert response.status_code == 201
     assert not Partnership.objects.filter(slug="").exists()
     # The pages that broke on an empty slug.
-    assert client.get("/partenariats/?status=other").status_code == 200
+    assert client.get(reverse("partnership_list") + "?status=other").status_code == 200
     client.force_login(superuser)
     assert client.get(reverse("staff_unverified")).status_code == 200
     # A collectivity's slug is given by the caller, and never empty.

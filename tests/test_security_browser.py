@@ -216,14 +216,14 @@ def visit(page, url):
 def public_pages(server, data):
     partnership = data["partnership"]
     return [
-        f"{server.url}/partenariats/{partnership.slug}/",
-        f"{server.url}/collectivites/{data['french'][0].slug}/",
-        f"{server.url}/collectivites/{data['french'][1].slug}/",
-        f"{server.url}/collectivites/{data['malian'].slug}/",
-        f"{server.url}/partenariats/?collectivity={data['malian'].slug}",
-        f"{server.url}/partenariats/?search=piege",
-        f"{server.url}/collectivites/",
-        f"{server.url}/regions/kayes/",
+        server.url + reverse("partnership_detail", args=[partnership.slug]),
+        server.url + reverse("collectivity_detail", args=[data["french"][0].slug]),
+        server.url + reverse("collectivity_detail", args=[data["french"][1].slug]),
+        server.url + reverse("collectivity_detail", args=[data["malian"].slug]),
+        server.url + reverse("partnership_list") + f"?collectivity={data['malian'].slug}",
+        server.url + reverse("partnership_list") + "?search=piege",
+        server.url + reverse("collectivity_list"),
+        server.url + reverse("region_detail", args=["kayes"]),
     ]
 
 
@@ -266,7 +266,7 @@ def test_no_stored_payload_runs_for_a_visitor_or_an_administrator(browser, hosti
     assert any("<script>window.__xss" in s for s in suggestions), suggestions
     assert admin.evaluate("window.__ran") == []
     # The payloads were on the pages, as text: the walk did see them.
-    admin.goto(f"{seeded.url}/partenariats/{hostile['partnership'].slug}/")
+    admin.goto(seeded.url + reverse("partnership_detail", args=[hostile["partnership"].slug]))
     assert "<script>window.__xss('text-1')</script>" in admin.locator("main").inner_text()
     assert admin.locator(".contact", has_text="javascript://%0Awindow.__xss").count() == 1
 
@@ -302,7 +302,7 @@ def test_the_forms_and_the_api_refuse_a_javascript_site(browser, hostile, seeded
             "country": "FR",
             "website": URL_PAYLOADS[0],
         },
-        headers={"X-CSRFToken": token, "Referer": seeded.url + "/"},
+        headers={"X-CSRFToken": token, "Referer": seeded.url + reverse("home")},
     )
     assert response.status == 400 and "website" in response.json()
     assert not Collectivity.objects.filter(slug="xss-api").exists()
@@ -310,20 +310,20 @@ def test_the_forms_and_the_api_refuse_a_javascript_site(browser, hostile, seeded
 
 
 PUBLIC_PAGES = [
-    "/",
-    "/partenariats/",
-    "/partenariats/?search=segou&region=segou",
-    "/partenariats/angers-bamako/",
-    "/partenariats/acheres-district-de-bamako/",
-    "/collectivites/",
-    "/collectivites/koutiala/",
-    "/regions/",
-    "/regions/kayes/",
-    "/domaines/",
-    "/domaines/sante/",
-    "/carte/",
-    "/chiffres/",
-    "/ateliers/",
+    reverse("home"),
+    reverse("partnership_list"),
+    reverse("partnership_list") + "?search=segou&region=segou",
+    reverse("partnership_detail", args=["angers-bamako"]),
+    reverse("partnership_detail", args=["acheres-district-de-bamako"]),
+    reverse("collectivity_list"),
+    reverse("collectivity_detail", args=["koutiala"]),
+    reverse("region_list"),
+    reverse("region_detail", args=["kayes"]),
+    reverse("domain_list"),
+    reverse("domain_detail", args=["sante"]),
+    reverse("map"),
+    reverse("figures"),
+    reverse("workshop_list"),
     "/compte/login/",
     "/compte/password_reset/",
 ]
@@ -337,7 +337,7 @@ def test_every_public_page_and_the_api_docs_run_under_the_policy(browser, seeded
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         assert page.evaluate("window.__violations") == [], path
     # Workshops: the first workshop's page too.
-    page.goto(seeded.url + "/ateliers/")
+    page.goto(seeded.url + reverse("workshop_list"))
     page.locator("main a[href^='/ateliers/']").first.click()
     page.wait_for_load_state()
     assert page.evaluate("window.__violations") == [], page.url

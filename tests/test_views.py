@@ -27,34 +27,34 @@ FICHE = "aix-en-provence-bamako-commune-v"
 
 # Every page with its query count on the seeded data: constant, whatever the number of rows.
 PAGES = [
-    ("/", 5),
-    ("/partenariats/", 13),
+    ("/fr/", 5),
+    ("/fr/partenariats/", 13),
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
-    ("/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 22),
-    ("/partenariats/?search=koutiala", 20),
-    ("/partenariats/?division=2008&region=kayes&kind=commune&page=2", 14),
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 22),
+    ("/fr/partenariats/?search=koutiala", 20),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 14),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are one query
-    (f"/partenariats/{FICHE}/", 10),
-    ("/collectivites/", 1),
+    (f"/fr/partenariats/{FICHE}/", 10),
+    ("/fr/collectivites/", 1),
     # paginated pages: one more for the count of each list
-    ("/collectivites/koutiala/", 6),
+    ("/fr/collectivites/koutiala/", 6),
     # the divisions, then the regions (today's with their predecessors)
-    ("/regions/", 3),
-    ("/regions/?division=2008", 2),
-    ("/regions/kayes/", 12),
-    ("/regions/kayes/?division=2008", 11),
-    ("/domaines/", 2),
+    ("/fr/regions/", 3),
+    ("/fr/regions/?division=2008", 2),
+    ("/fr/regions/kayes/", 12),
+    ("/fr/regions/kayes/?division=2008", 11),
+    ("/fr/domaines/", 2),
     # its partnerships and its actions (count, page, budgets), each paginated
-    ("/domaines/sante/", 10),
+    ("/fr/domaines/sante/", 10),
     # the actions: the divisions, the page, its count and its budgets, one query per facet
     # (4), the totals by domain and the domains' slugs (filtered: one more)
-    ("/actions/", 10),
-    ("/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 11),
-    ("/partenariats/export.csv?region=kayes", 9),
-    ("/partenariats/export.json", 8),
+    ("/fr/actions/", 10),
+    ("/fr/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 11),
+    ("/fr/partenariats/export.csv?region=kayes", 9),
+    ("/fr/partenariats/export.json", 8),
 ]
 
 
@@ -101,22 +101,22 @@ def test_query_count_does_not_grow_with_rows(
 def test_signed_in_pages_add_only_the_session_and_user(client, django_assert_num_queries):
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
     with django_assert_num_queries(10 + 2):
-        assert client.get(f"/partenariats/{FICHE}/").status_code == 200
+        assert client.get(f"/fr/partenariats/{FICHE}/").status_code == 200
 
 
 def test_home(client):
-    html = client.get("/").content.decode()
+    html = client.get("/fr/").content.decode()
     documented = Partnership.objects.filter(status="documented").count()
     assert f'?status=documented">{documented}</a>' in html
-    assert 'href="/regions/kayes/"' in html
-    assert 'href="/domaines/sante/"' in html
+    assert 'href="/fr/regions/kayes/"' in html
+    assert 'href="/fr/domaines/sante/"' in html
     assert 'name="search"' in html
-    assert "1968" in html and "/partenariats/alencon-koutiala/" in html  # oldest first contact
+    assert "1968" in html and "/fr/partenariats/alencon-koutiala/" in html  # oldest first contact
 
 
 def test_list_shows_the_selection_and_its_facets(client):
     response = client.get(
-        "/partenariats/", {"division": "2008", "region": "kayes", "domain": "eau-assainissement"}
+        "/fr/partenariats/", {"division": "2008", "region": "kayes", "domain": "eau-assainissement"}
     )
     html = response.content.decode()
     kayes_water = Partnership.objects.filter(
@@ -124,7 +124,7 @@ def test_list_shows_the_selection_and_its_facets(client):
     ).distinct()
     assert response.context["page_obj"].paginator.count == kayes_water.count()
     assert 'value="kayes" checked' in html
-    assert "/partenariats/alencon-koutiala/" not in html
+    assert "/fr/partenariats/alencon-koutiala/" not in html
     shown = {p.slug for p in response.context["partnerships"]}
     assert shown <= {p.slug for p in kayes_water}
     region_facet = next(f for f in response.context["facets"] if f["name"] == "region")
@@ -133,15 +133,15 @@ def test_list_shows_the_selection_and_its_facets(client):
 
 
 def test_list_pagination_and_sorting(client):
-    page1 = client.get("/partenariats/", {"ordering": "year"}).context["partnerships"]
-    page2 = client.get("/partenariats/", {"ordering": "year", "page": 2}).context["partnerships"]
+    page1 = client.get("/fr/partenariats/", {"ordering": "year"}).context["partnerships"]
+    page2 = client.get("/fr/partenariats/", {"ordering": "year", "page": 2}).context["partnerships"]
     assert page1[0].slug == "alencon-koutiala"  # 1968, the oldest
     assert not {p.slug for p in page1} & {p.slug for p in page2}
-    assert client.get("/partenariats/", {"page": 999}).status_code == 404
+    assert client.get("/fr/partenariats/", {"page": 999}).status_code == 404
 
 
 def test_search_results_are_ranked(client):
-    response = client.get("/partenariats/", {"search": "koutiala"})
+    response = client.get("/fr/partenariats/", {"search": "koutiala"})
     assert response.context["partnerships"][0].slug == "alencon-koutiala"
     assert "« koutiala »" in response.content.decode()
 
@@ -158,7 +158,7 @@ def test_search_results_are_ranked(client):
     ],
 )
 def test_malformed_parameters_are_400_naming_them(client, params, name):
-    for url in ["/partenariats/", "/partenariats/export.csv"]:
+    for url in ["/fr/partenariats/", "/fr/partenariats/export.csv"]:
         if name == "page" and "export" in url:
             continue
         response = client.get(url, params)
@@ -168,13 +168,13 @@ def test_malformed_parameters_are_400_naming_them(client, params, name):
 
 def test_export_links_keep_the_selection(client):
     params = {"division": "2008", "region": "kayes", "page": 2}
-    html = client.get("/partenariats/", params).content.decode()
-    assert 'href="/partenariats/export.csv?division=2008&amp;region=kayes"' in html
-    assert 'href="/partenariats/export.json?division=2008&amp;region=kayes"' in html
+    html = client.get("/fr/partenariats/", params).content.decode()
+    assert 'href="/fr/partenariats/export.csv?division=2008&amp;region=kayes"' in html
+    assert 'href="/fr/partenariats/export.json?division=2008&amp;region=kayes"' in html
 
 
 def test_json_export_of_the_selection(client):
-    response = client.get("/partenariats/export.json", {"division": "2008", "region": "kidal"})
+    response = client.get("/fr/partenariats/export.json", {"division": "2008", "region": "kidal"})
     assert response["Content-Type"].startswith("application/json")
     documents = json.loads(response.getvalue())
     expected = set(
@@ -187,7 +187,7 @@ def test_json_export_of_the_selection(client):
 
 
 def test_csv_export_of_the_selection(client):
-    response = client.get("/partenariats/export.csv", {"collectivity": "koutiala"})
+    response = client.get("/fr/partenariats/export.csv", {"collectivity": "koutiala"})
     rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert [row["slug"] for row in rows] == ["alencon-koutiala"]
     assert "Koutiala" in rows[0]["malian_partners"]
@@ -195,11 +195,11 @@ def test_csv_export_of_the_selection(client):
 
 def test_fiche_shows_what_the_repertoire_prints(client):
     partnership = Partnership.objects.get(slug=FICHE)
-    html = client.get(f"/partenariats/{FICHE}/").content.decode()
+    html = client.get(f"/fr/partenariats/{FICHE}/").content.decode()
     for text in [
         "Partie française",
         "Partie malienne",
-        'href="/collectivites/aix-en-provence/"',
+        'href="/fr/collectivites/aix-en-provence/"',
         "Convention signé en 2003",
         "200 000 euros",
         "Centre Hospitalier Général",
@@ -208,47 +208,49 @@ def test_fiche_shows_what_the_repertoire_prints(client):
         "Etude sur le système de santé au Mali",
         f"page {partnership.source_page}",
         f"ligne {partnership.source_line}",
-        "/partenariats/aimf-bamako-district/",  # another partnership in the District de Bamako
+        "/fr/partenariats/aimf-bamako-district/",  # another partnership in the District de Bamako
     ]:
         assert text in html, text
     assert "200\u00a0000 €" in html or "200 000 €" in html  # the budget in euros
 
 
 def test_fiche_says_when_its_actions_table_is_uncertain(client):
-    html = client.get("/partenariats/chilly-mazarin-diema/").content.decode()
+    html = client.get("/fr/partenariats/chilly-mazarin-diema/").content.decode()
     assert "ne permet pas de placer sûrement chaque cellule" in html
     assert '<details class="verbatim" open>' in html
-    certain = client.get("/partenariats/draveil-sandare/").content.decode()
+    certain = client.get("/fr/partenariats/draveil-sandare/").content.decode()
     assert "ne permet pas de placer sûrement chaque cellule" not in certain
     assert '<details class="verbatim">' in certain
 
 
 def test_fiche_shows_each_partner_as_this_fiche_prints_it(client):
     # the District's record keeps "BAMAKO" (Grand Lyon's fiche); this list prints "Bamako"
-    html = client.get("/partenariats/acheres-district-de-bamako/").content.decode()
+    html = client.get("/fr/partenariats/acheres-district-de-bamako/").content.decode()
     assert "Sur cette fiche : Bamako" in html
-    group = client.get("/partenariats/pontcharra-dembella-benkadi-jlendio-fella/").content.decode()
+    group = client.get(
+        reverse("partnership_detail", args=["pontcharra-dembella-benkadi-jlendio-fella"])
+    ).content.decode()
     assert "14 000 habitants pour l'ensemble des partenaires" in group
 
 
 def test_fiche_marks_open_review_items(client):
     with_items = Partnership.objects.filter(review_items__resolved_at__isnull=True).first()
-    assert "à vérifier" in client.get(f"/partenariats/{with_items.slug}/").content.decode()
+    assert "à vérifier" in client.get(f"/fr/partenariats/{with_items.slug}/").content.decode()
     without = (
         Partnership.objects.filter(status="documented")
         .exclude(review_items__resolved_at__isnull=True)
         .first()
     )
     if without:
-        assert "à vérifier" not in client.get(f"/partenariats/{without.slug}/").content.decode()
+        assert "à vérifier" not in client.get(f"/fr/partenariats/{without.slug}/").content.decode()
 
 
 def test_listed_partnership_gets_a_short_page(client):
     listed = Partnership.objects.filter(status=PartnershipStatus.LISTED).first()
-    html = client.get(f"/partenariats/{listed.slug}/").content.decode()
+    html = client.get(f"/fr/partenariats/{listed.slug}/").content.decode()
     assert "ne fait que citer ce couple" in html
     assert "Actions menées" not in html
-    assert client.get("/partenariats/pas-de-fiche/").status_code == 404
+    assert client.get("/fr/partenariats/pas-de-fiche/").status_code == 404
 
 
 def contact_data():
@@ -270,16 +272,16 @@ def test_anonymous_visitors_never_see_an_email_or_phone(client):
     data = contact_data()
     assert len(data) > 30
     for slug, values in data.items():
-        html = client.get(f"/partenariats/{slug}/").content.decode()
+        html = client.get(f"/fr/partenariats/{slug}/").content.decode()
         for value in values:
             assert value not in html, (slug, value)
-    html = client.get("/partenariats/aimf-bamako-district/").content.decode()
+    html = client.get("/fr/partenariats/aimf-bamako-district/").content.decode()
     assert "Coordonnées de l’exécutif" in html  # the role is shown
 
 
 def test_signed_in_users_see_emails_and_phones(client):
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
-    html = client.get("/partenariats/aimf-bamako-district/").content.decode()
+    html = client.get("/fr/partenariats/aimf-bamako-district/").content.decode()
     assert "sp@aimf.asso.fr" in html
     assert "01 44 88 22 88" in html
 
@@ -288,32 +290,32 @@ def test_free_text_coordinates_are_hidden_from_anonymous_visitors(client):
     partnership = PartnershipFactory(
         technical_partners="ONG Sahel, M. Diarra, tél. 00 223 222 33 44, diarra@example.ml"
     )
-    html = client.get(f"/partenariats/{partnership.slug}/").content.decode()
+    html = client.get(f"/fr/partenariats/{partnership.slug}/").content.decode()
     assert "ONG Sahel" in html
     assert "222 33 44" not in html and "diarra@example.ml" not in html
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
-    html = client.get(f"/partenariats/{partnership.slug}/").content.decode()
+    html = client.get(f"/fr/partenariats/{partnership.slug}/").content.decode()
     assert "00 223 222 33 44" in html and "diarra@example.ml" in html
 
 
 def test_collectivity_page(client):
-    html = client.get("/collectivites/koutiala/").content.decode()
+    html = client.get("/fr/collectivites/koutiala/").content.decode()
     assert "Sikasso" in html
-    assert "/partenariats/alencon-koutiala/" in html
-    assert "/partenariats/angers-bamako/" not in html
-    assert client.get("/collectivites/nulle-part/").status_code == 404
+    assert "/fr/partenariats/alencon-koutiala/" in html
+    assert "/fr/partenariats/angers-bamako/" not in html
+    assert client.get("/fr/collectivites/nulle-part/").status_code == 404
 
 
 def test_region_page(client):
-    response = client.get("/regions/kayes/", {"division": "2008"})
+    response = client.get("/fr/regions/kayes/", {"division": "2008"})
     html = response.content.decode()
     # 20 partnerships a page, by title: Paris / Cercle de Yélimané is on the second.
     assert (
-        "/partenariats/paris-cercle-de-yelimane/"
-        in client.get("/regions/kayes/?division=2008&page=2").content.decode()
+        "/fr/partenariats/paris-cercle-de-yelimane/"
+        in client.get("/fr/regions/kayes/?division=2008&page=2").content.decode()
     )
-    assert "/partenariats/alencon-koutiala/" not in html
-    assert 'href="/collectivites/paris/"' in html  # a French collectivity present in Kayes
+    assert "/fr/partenariats/alencon-koutiala/" not in html
+    assert 'href="/fr/collectivites/paris/"' in html  # a French collectivity present in Kayes
     in_kayes = Partnership.objects.filter(
         members__collectivity__malian_region__slug="kayes"
     ).distinct()
@@ -321,12 +323,12 @@ def test_region_page(client):
 
 
 def test_domain_page(client):
-    response = client.get("/domaines/eau-assainissement/")
+    response = client.get("/fr/domaines/eau-assainissement/")
     html = response.content.decode()
-    assert "/partenariats/bures-sur-yvette-korera-kore/" in html
-    assert "/partenariats/aix-en-provence-bamako-commune-v/" not in html
+    assert "/fr/partenariats/bures-sur-yvette-korera-kore/" in html
+    assert "/fr/partenariats/aix-en-provence-bamako-commune-v/" not in html
     assert {r.slug for r in response.context["regions"]}
-    assert client.get("/domaines/inconnu/").status_code == 404
+    assert client.get("/fr/domaines/inconnu/").status_code == 404
 
 
 def test_index_pages(client):
@@ -335,14 +337,29 @@ def test_index_pages(client):
     assert "Koutiala" in client.get(reverse("collectivity_list")).content.decode()
 
 
-def test_language_switch_on_every_page_and_english(client):
-    for url in ["/", "/partenariats/", f"/partenariats/{FICHE}/", "/regions/kayes/"]:
-        assert 'action="/i18n/setlang/"' in client.get(url).content.decode()
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/partenariats/"})
-    assert response.status_code == 302
-    html = client.get("/partenariats/").content.decode()
+def test_language_switch_on_every_page_leads_to_the_same_page_in_english(client):
+    pages = [
+        (reverse("home"), "/en/"),
+        (reverse("partnership_list") + "?region=kayes", "/en/partenariats/?region=kayes"),
+        (reverse("partnership_detail", args=[FICHE]), f"/en/partenariats/{FICHE}/"),
+        (reverse("region_detail", args=["kayes"]), "/en/regions/kayes/"),
+    ]
+    for url, english in pages:
+        assert url.startswith("/fr/")
+        html = client.get(url).content.decode()
+        assert f'href="{english.replace("&", "&amp;")}" hreflang="en"' in html
+    html = client.get("/en/partenariats/").content.decode()
     assert '<html lang="en">' in html
     assert "Partnerships" in html
+    assert 'href="/fr/partenariats/" hreflang="fr"' in html
+
+
+def test_pages_without_a_language_prefix_keep_the_switch_form(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302
+    html = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in html
+    assert 'action="/i18n/setlang/"' in html
 
 
 def test_review_items_resolved_are_not_marked(client):
@@ -357,29 +374,33 @@ def test_review_items_resolved_are_not_marked(client):
         partnership=partnership,
         resolved_at="2026-01-01T00:00:00Z",
     )
-    assert "à vérifier" not in client.get(f"/partenariats/{partnership.slug}/").content.decode()
+    assert "à vérifier" not in client.get(f"/fr/partenariats/{partnership.slug}/").content.decode()
 
 
 def test_coordinates_in_the_repertoire_texts_are_hidden_from_anonymous_visitors(client):
     slug = "grand-lyon-mairie-du-district-de-bamako"  # its technical partners give phones
-    fiche = client.get(f"/partenariats/{slug}/").content.decode()
-    export = client.get("/partenariats/export.json", {"search": "Grand Lyon"}).getvalue().decode()
+    fiche = client.get(f"/fr/partenariats/{slug}/").content.decode()
+    export = (
+        client.get(reverse("partnership_export_json"), {"search": "Grand Lyon"}).getvalue().decode()
+    )
     for text in (fiche, export):
         assert slug in text
         assert "p.berger@urbalyon.org" not in text
         assert "78 63 43 09" not in text
     # Years, periods and amounts are not mistaken for phone numbers.
-    actions = client.get("/partenariats/roncq-selinkegny/").content.decode()
+    actions = client.get("/fr/partenariats/roncq-selinkegny/").content.decode()
     assert "1991-1997" in actions
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
-    export = client.get("/partenariats/export.json", {"search": "Grand Lyon"}).getvalue().decode()
+    export = (
+        client.get(reverse("partnership_export_json"), {"search": "Grand Lyon"}).getvalue().decode()
+    )
     assert "p.berger@urbalyon.org" in export
 
 
 def test_the_site_search_also_finds_the_workshops_notes(client):
-    page = client.get("/partenariats/", {"search": "Niafunké"}).content.decode()
+    page = client.get("/fr/partenariats/", {"search": "Niafunké"}).content.decode()
     assert "Dans les notes des ateliers" in page
     assert "#reponse-13" in page  # the Allier's answer to the 2016 questionnaire
-    page = client.get("/partenariats/", {"search": "Koutiala"}).content.decode()
+    page = client.get("/fr/partenariats/", {"search": "Koutiala"}).content.decode()
     assert "#reponse-13" not in page
-    assert "Dans les notes des ateliers" not in client.get("/partenariats/").content.decode()
+    assert "Dans les notes des ateliers" not in client.get("/fr/partenariats/").content.decode()

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from partnerships.models import Partnership
 from workshops.models import Link, Workshop
@@ -16,15 +17,17 @@ from .factories import CollectivityFactory, PartnershipFactory, PartnershipMembe
 
 pytestmark = pytest.mark.django_db
 
-CUF = "/ateliers/cuf-atelier-zones-a-risques-2016/"
-ALLIER_FICHE = "/partenariats/conseil-general-de-l-allier-cercle-de-niafunke/"
+CUF = reverse("workshop_detail", args=["cuf-atelier-zones-a-risques-2016"])
+ALLIER_FICHE = reverse(
+    "partnership_detail", args=["conseil-general-de-l-allier-cercle-de-niafunke"]
+)
 
 PAGES = [
-    ("/ateliers/", 1),
-    ("/ateliers/?search=terrorisme", 7),
+    (reverse("workshop_list"), 1),
+    (reverse("workshop_list") + "?search=terrorisme", 7),
     (CUF, 8),
     (CUF + "?country=Mali&challenge=security", 8),
-    ("/ateliers/bagnolet-cooperation-internationale/", 8),
+    (reverse("workshop_detail", args=["bagnolet-cooperation-internationale"]), 8),
 ]
 
 
@@ -57,7 +60,7 @@ def test_fiche_items_cost_one_query_whatever_their_number(client):
 
 
 def test_workshop_list(client):
-    html = client.get("/ateliers/").content.decode()
+    html = client.get(reverse("workshop_list")).content.decode()
     assert "Maintenir et poursuivre les partenariats" in html
     assert "18 avril" in html  # the partial date, as printed
 
@@ -103,17 +106,19 @@ def test_allier_fiche_shows_its_2016_answer(client):
     assert f'href="{CUF}#reponse-13"' in html
     assert "guerre au Nord du Mali" in html
     # and a fiche no workshop speaks of shows nothing
-    html = client.get("/partenariats/aix-en-provence-bamako-commune-v/").content.decode()
+    html = client.get(
+        reverse("partnership_detail", args=["aix-en-provence-bamako-commune-v"])
+    ).content.decode()
     assert "workshop-items" not in html
 
 
 def test_collectivity_pages_show_the_bagnolet_page_facts(client):
-    html = client.get("/collectivites/massala/").content.decode()
+    html = client.get(reverse("collectivity_detail", args=["massala"])).content.decode()
     assert "6" in html and "547" in html and "(2009)" in html
     assert "cercle de Ségou" in html
-    html = client.get("/collectivites/bagnolet/").content.decode()
+    html = client.get(reverse("collectivity_detail", args=["bagnolet"])).content.decode()
     assert "Oranienburg" in html and "Massala" in html
-    html = client.get("/collectivites/koutiala/").content.decode()
+    html = client.get(reverse("collectivity_detail", args=["koutiala"])).content.decode()
     assert "Bagnolet" not in html
 
 
@@ -123,19 +128,19 @@ def test_collectivity_items_do_not_grow_queries_with_unrelated_partnerships(
     french = CollectivityFactory()
     for _ in range(3):
         PartnershipMemberFactory(collectivity=french, partnership=PartnershipFactory())
-    response = client.get(f"/collectivites/{french.slug}/")
+    response = client.get(reverse("collectivity_detail", args=[french.slug]))
     assert response.status_code == 200
     assert "workshop-items" not in response.content.decode()
 
 
 def test_search_finds_items_and_not_participants_names(client):
-    html = client.get("/ateliers/?search=terrorisme").content.decode()
+    html = client.get(reverse("workshop_list") + "?search=terrorisme").content.decode()
     assert "#reponse-" in html
-    html = client.get("/ateliers/?search=Ségou amitie").content.decode()
+    html = client.get(reverse("workshop_list") + "?search=Ségou amitie").content.decode()
     assert "Aucun résultat" in html
-    html = client.get("/ateliers/?search=AMITIE").content.decode()
+    html = client.get(reverse("workshop_list") + "?search=AMITIE").content.decode()
     assert "#citations" in html
-    html = client.get("/ateliers/?search=laloge").content.decode()
+    html = client.get(reverse("workshop_list") + "?search=laloge").content.decode()
     assert "#participant" not in html
 
 

@@ -1,6 +1,8 @@
 """From a fiche to what its collectivity said in a workshop, and back, in a real browser (same
 setup as test_browser.py: Debian's Chromium through Playwright, offline, axe-core)."""
 
+from django.urls import reverse
+
 from .test_browser import (  # noqa: F401 (fixtures and marks shared with the main walk)
     check_accessibility,
     page,
@@ -9,7 +11,7 @@ from .test_browser import (  # noqa: F401 (fixtures and marks shared with the ma
     shots,
 )
 
-FICHE = "/partenariats/conseil-general-de-l-allier-cercle-de-niafunke/"
+FICHE = reverse("partnership_detail", args=["conseil-general-de-l-allier-cercle-de-niafunke"])
 
 
 def test_from_the_allier_fiche_to_its_2016_answer_and_back(page, seeded, shots):  # noqa: F811

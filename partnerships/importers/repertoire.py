@@ -218,6 +218,15 @@ class Assembler:
         self.partnerships: list[PartnershipDraft] = []
         self.regions = read_csv(self.sources_dir / "malian_regions.csv")
         self.domains = read_csv(self.sources_dir / "domains.csv")
+        # English names of the summary table's sub-themes, by domain and printed name.
+        self.subthemes_en = (
+            {
+                (row["domain"], fold(row["name"])): row["name_en"]
+                for row in read_csv(self.sources_dir / "subthemes_en.csv")
+            }
+            if (self.sources_dir / "subthemes_en.csv").exists()
+            else {}
+        )
         self.cercle_capitals = mapping.read_cercle_capitals(
             self.sources_dir / "mali_cercle_capitals.csv"
         )
@@ -921,7 +930,13 @@ class Assembler:
             slug = slugs.get(fold(heading.name_as_printed))
             if slug:
                 domain_objects += [
-                    obj("subtheme", domain=[slug], position=n, name=name)
+                    obj(
+                        "subtheme",
+                        domain=[slug],
+                        position=n,
+                        name=name,
+                        name_en=self.subthemes_en.get((slug, fold(name)), ""),
+                    )
                     for n, name in enumerate(heading.subthemes, start=1)
                 ]
         domain_objects += [

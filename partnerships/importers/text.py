@@ -17,12 +17,19 @@ DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s
 # A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
 PARAGRAPH_END_RE = re.compile(r"[.:;!?)»…]$")
 _WS_RE = re.compile(r"\s+")
+# The extraction turned the répertoire's "€" (Windows-1252 0x80) into U+FFFD "�": after an
+# amount it can only be the euro sign, and the pages must not show "�".
+EURO_RE = re.compile(r"(?<=\d)(\s*)\ufffd")
 
 
 def read_lines(path: str | Path) -> list[Line]:
-    """The file as (line number, text) pairs, numbered from 1, newline removed."""
+    """The file as (line number, text) pairs, numbered from 1, newline removed, the euro
+    signs the extraction lost after an amount restored."""
     with open(path, encoding="utf-8") as handle:
-        return [(number, raw.rstrip("\n")) for number, raw in enumerate(handle, start=1)]
+        return [
+            (number, EURO_RE.sub(r"\1€", raw.rstrip("\n")))
+            for number, raw in enumerate(handle, start=1)
+        ]
 
 
 def footer_page(text: str) -> int | None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0011_search_documents'),
+        ('partnerships', '0014_reader_reports_subtheme_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -56,6 +56,7 @@ FIELD_ANCHORS = {
     "description": "actions",
     "side": "contacts",
     "email": "contacts",
+    "contacts": "contacts",
 }
 PARTNER_FIELDS = {
     "name",

@@ -1,9 +1,11 @@
 """Template helpers of the directory's pages."""
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, get_language_info, ngettext
 
 from ..models import PartnershipState
 from ..text import web_address
@@ -52,3 +54,23 @@ def event_date(event):
 @register.filter
 def state_label(state):
     return dict(PartnershipState.choices).get(state, state)
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context):
+    """The current page in each other language: [(code, name, url)], or [] when the page has
+    no language in its URL (staff pages, sign-in): those keep the language switch form."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    url = request.get_full_path()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        translated = translate_url(url, code)
+        if translated == url:
+            return []
+        links.append((code, get_language_info(code)["name_local"], translated))
+    return links
