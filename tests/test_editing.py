@@ -209,9 +209,9 @@ def test_edit_page_query_count_does_not_grow_with_rows(
         editor_client.get(edit_url(small.slug))
     with django_assert_max_num_queries(30) as big_queries:
         editor_client.get(edit_url())
-    # Same queries, whatever the number of partners, actions, budgets and contacts (the
+    # Same queries, whatever the number of partners, actions, budgets, contacts and events (the
     # budgets' choice of action is read once for every row).
-    assert len(big_queries.captured_queries) == len(small_queries.captured_queries) == 17
+    assert len(big_queries.captured_queries) == len(small_queries.captured_queries) == 18
 
 
 def test_unchanged_save_keeps_the_fiche(editor_client, fiche):

@@ -146,6 +146,8 @@ def english_pages():
 
 
 def visible_text(html):
+    """The page's text but what it marks as French (texts as printed: lang="fr")."""
+    html = re.sub(r'<(\w+)[^>]*\blang="fr"[^>]*>.*?</\1>', " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
 
 

@@ -338,7 +338,7 @@ def test_every_public_page_and_the_api_docs_run_under_the_policy(browser, seeded
         assert page.evaluate("window.__violations") == [], path
     # Workshops: the first workshop's page too.
     page.goto(seeded.url + reverse("workshop_list"))
-    page.locator("main a[href^='/ateliers/']").first.click()
+    page.locator("main a[href^='/fr/ateliers/']").first.click()
     page.wait_for_load_state()
     assert page.evaluate("window.__violations") == [], page.url
 

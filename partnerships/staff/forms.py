@@ -18,6 +18,7 @@ from ..models import (
     CollectivityKind,
     Contact,
     Country,
+    DatePrecision,
     Domain,
     Partnership,
     PartnershipEvent,
@@ -358,6 +359,21 @@ class EventForm(StaffModelForm):
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # The blank row must stay blank when nothing is typed in it: a preset precision
+            # would make it "changed", so invalid, for a client that does not post the row
+            # (no JavaScript, a script). Left blank, the precision is the year.
+            self.initial.pop("precision", None)
+            field = self.fields["precision"]
+            field.required = False
+            field.initial = None
+            field.choices = [("", "—"), *DatePrecision.choices]
+
+    def clean_precision(self):
+        return self.cleaned_data.get("precision") or DatePrecision.YEAR
 
 
 class BaseEventFormSet(BaseInlineFormSet):
