@@ -105,6 +105,8 @@ class Masker:
             if given:
                 self.full.add((*given, *family_words))
                 self.full.add((given[0], *family_words))
+                # "L. Laloge": the initial of the given name then the family name.
+                self.full.add((given[0][0], *family_words))
                 self.full.add((*family_words, *given))
         self.longest = max((len(seq) for seq in self.full), default=1)
 
@@ -151,8 +153,10 @@ class Masker:
             for n in range(min(3, len(folded) - 1), 0, -1):
                 if " ".join(folded[1 : 1 + n]) in self.family:
                     return i + 1 + n
+        # An initial counts only as a capital letter ("L. Laloge", never the verb "a").
+        initial_ok = len(folded[0]) > 1 or words[i][2].isupper()
         for n in range(min(self.longest, len(folded)), 1, -1):
-            if tuple(" ".join(folded[:n]).split()) in self.full:
+            if initial_ok and tuple(" ".join(folded[:n]).split()) in self.full:
                 return i + n
         # A family name alone, in capitals: "DELANOË" (never "Fort" or "Roux" as plain words).
         printed = words[i][2]
