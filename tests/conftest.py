@@ -24,6 +24,31 @@ def reseed_after_module(django_db_blocker):
         create_groups()
 
 
+@pytest.fixture
+def editor_groups(db):
+    from tests.test_editing import create_groups
+
+    create_groups()
+
+
+@pytest.fixture
+def editor(django_user_model, editor_groups):
+    """A member of the "Éditeurs" group (test_editing.PASSWORD), as staff are in production."""
+    from django.contrib.auth.models import Group
+
+    from tests.test_editing import PASSWORD
+
+    user = django_user_model.objects.create_user("editrice", "editrice@example.org", PASSWORD)
+    user.groups.add(Group.objects.get(name="Éditeurs"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
 # Debian's Chromium (apt-get install chromium): the browser tests never download a browser.
 CHROMIUM = "/usr/bin/chromium"
 

@@ -43,19 +43,6 @@ def editor_groups():
 
 
 @pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editrice", "editrice@example.org", PASSWORD)
-    user.groups.add(Group.objects.get(name="Éditeurs"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def fiche():
     partnership = Partnership.objects.get(slug=SLUG)
     assert partnership.contacts.count() >= 2 and partnership.actions.count() >= 2

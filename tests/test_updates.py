@@ -7,14 +7,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Contact, Partnership, Proposal, ProposalStatus, UpdateLink
-from tests.test_editing import PASSWORD, create_groups, edit_url, form_data
+from tests.test_editing import create_groups, edit_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +24,6 @@ LINK = re.compile(r"https?://\S+/mise-a-jour/(\S+)/")
 @pytest.fixture(autouse=True)
 def editor_groups():
     create_groups()
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editrice", "editrice@example.org", PASSWORD)
-    user.groups.add(Group.objects.get(name="Éditeurs"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
