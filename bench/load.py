@@ -35,13 +35,13 @@ WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
 # Fixed real rows, so that each size measures the same pages: the fiche with the most action
 # rows (in Kayes, the region with the most partnerships, and six domains), Kayes, health.
 ENDPOINTS = [
-    ("home", "/"),
-    ("fiche", "/partenariats/chilly-mazarin-diema/"),
+    ("home", "/fr/"),
+    ("fiche", "/fr/partenariats/chilly-mazarin-diema/"),
     ("API detail", "/api/v1/partnerships/chilly-mazarin-diema/"),
-    ("list region + domain", "/partenariats/?region=kayes&domain=sante"),
-    ("list, search word", "/partenariats/?search=ecole"),
+    ("list region + domain", "/fr/partenariats/?region=kayes&domain=sante"),
+    ("list, search word", "/fr/partenariats/?search=ecole"),
     ("API, search word", "/api/v1/partnerships/?search=ecole"),
-    ("region page", "/regions/kayes/"),
+    ("region page", "/fr/regions/kayes/"),
 ]
 
 

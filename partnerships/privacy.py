@@ -17,9 +17,12 @@ and rebuilt when ``names_changed()`` is called (on every save or delete of a row
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .text import fold
@@ -43,6 +46,12 @@ ELISION = re.compile(r"(?:qu|[dljnmstc])['’](?=[^\W\d_])")
 CIVILITIES = {"m", "mr", "mme", "mlle", "mm", "dr", "monsieur", "madame", "mademoiselle"}
 # Identifiers are never rewritten: a slug is not a text, and changing it would break links.
 IDENTIFIER_KEYS = {"id", "slug", "url", "partnership", "collectivity", "item", "source"}
+# Texts masked per masker and language kept for reuse: an API page or a fiche masks the same
+# sub-theme labels and action descriptions again and again. Bounded, so a worker's memory is.
+MEMO_SIZE = 20_000
+
+# The words of a text repeat (articles, domain words): each is folded once per process.
+fold_word = lru_cache(maxsize=100_000)(fold)
 
 _name_sources: list[Callable[[], Iterable[str]]] = []
 _CACHE_KEY = "privacy:names-version"
@@ -109,13 +118,34 @@ class Masker:
                 self.full.add((given[0][0], *family_words))
                 self.full.add((*family_words, *given))
         self.longest = max((len(seq) for seq in self.full), default=1)
+        # The folded words a name can begin with: any other word is passed over at once (most
+        # words of a text), which keeps masking linear and cheap.
+        self.starts = (
+            {seq[0] for seq in self.full}
+            | {family.split()[0] for family in self.family}
+            | CIVILITIES
+        )
+        self._memo: OrderedDict = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     def text(self, text):
         if not isinstance(text, str) or not text:
             return text
+        key = (get_language(), text)
+        with self._memo_lock:
+            masked = self._memo.get(key)
+            if masked is not None:
+                self._memo.move_to_end(key)
+                return masked
         notice = _("[coordonnées réservées aux utilisateurs connectés]")
-        text = PHONE.sub(notice, EMAIL.sub(notice, text))
-        return self._names(text) if self.family else text
+        masked = PHONE.sub(notice, EMAIL.sub(notice, text))
+        if self.family:
+            masked = self._names(masked)
+        with self._memo_lock:
+            self._memo[key] = masked
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return masked
 
     def _names(self, text: str) -> str:
         words = []
@@ -126,10 +156,13 @@ class Masker:
             elision = ELISION.match(word)
             if elision:
                 start, word = start + elision.end(), word[elision.end() :]
-            words.append((start, m.end(), word, fold(word)))
+            words.append((start, m.end(), word, fold_word(word)))
         spans, i = [], 0
+        starts = self.starts
         while i < len(words):
-            end = self._match_at(words, i)
+            # A folded word may be several ("N'Diaye": "n diaye"): its first one decides.
+            first = words[i][3].partition(" ")[0]
+            end = self._match_at(words, i) if first in starts else None
             if end is not None:
                 spans.append((words[i][0], words[end - 1][1]))
                 i = end

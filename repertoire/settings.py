@@ -9,7 +9,9 @@ API_ANON_RATE       requests an anonymous API caller may make (default: 120/minu
 API_CORS_ALLOWED_ORIGINS origins allowed to read the API from JavaScript (default: any)
 NUM_PROXIES         reverse proxies in front of the site that append to X-Forwarded-For
                     (default: 0, the client is REMOTE_ADDR)
-REDIS_URL           shared cache of throttles (e.g. redis://127.0.0.1:6379/0; default: memory)
+REDIS_URL           shared cache of throttles and public pages (e.g. redis://127.0.0.1:6379/0;
+                    default: memory)
+PAGE_CACHE_SECONDS  how long anonymous pages stay cached (default 600 with REDIS_URL, else 0: off)
 DATABASE_STATEMENT_TIMEOUT seconds after which PostgreSQL cancels a query (default: none;
                     gunicorn.conf.py sets 5 for the web workers)
 The README's Settings section lists the production switches (DJANGO_SECURE_*…) too.
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "partnerships",
     "workshops",
+    "repertoire.apps.RepertoireConfig",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the signed-in user on every historical row (who changed what).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Anonymous readers' pages served from the shared cache until the data changes
+    # (repertoire/pagecache.py); below every middleware that adds headers or cookies.
+    "repertoire.pagecache.PublicPageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the login page's message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,6 +215,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages and API answers cached for anonymous readers until the data changes
+# (repertoire/pagecache.py): on by default only with Redis, which every worker shares.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+PAGE_CACHE_MAX_BYTES = 2_000_000
+# The apps whose writes make cached pages stale.
+PAGE_CACHE_APPS = {"partnerships", "workshops"}
 
 REST_FRAMEWORK = {
     # Amounts and coordinates are JSON numbers, not strings.
