@@ -523,21 +523,31 @@ class PartnershipQuerySet(SlugQuerySet):
     def involving(self, collectivity):
         return self.with_partner(pk=collectivity.pk)
 
-    def related_to(self, regions, domains):
-        """Those with a Malian partner in one of ``regions`` or one of ``domains``, those
-        with both first, then the same region, then the same domain (``same_region`` and
-        ``same_domain`` say which)."""
+    def related_to(self, regions, domains, limit):
+        """At most ``limit`` of those with a Malian partner in one of ``regions`` or one of
+        ``domains``: those with both first, then the same region only, then the same domain
+        only (``same_region`` and ``same_domain`` say which), each group by title.
+
+        One bounded query per group, each walking the title index until it has enough rows:
+        ranking every candidate at once would read all the partnerships of a big region.
+        """
         through = Partnership.domains.through
-        return (
-            self.annotate(
-                same_region=has_partner(malian_region__in=regions),
-                same_domain=Exists(
-                    through.objects.filter(partnership=OuterRef("pk"), domain__in=domains)
-                ),
-            )
-            .filter(Q(same_region=True) | Q(same_domain=True))
-            .order_by(F("same_region").desc(), F("same_domain").desc(), "title", "slug")
-        )
+        in_region = has_partner(malian_region__in=regions)
+        in_domain = Exists(through.objects.filter(partnership=OuterRef("pk"), domain__in=domains))
+        found = []
+        for same_region, same_domain in ((True, True), (True, False), (False, True)):
+            if len(found) >= limit or (same_region and not regions) or (
+                same_domain and not domains
+            ):
+                continue
+            rows = self.filter(
+                in_region if same_region else ~in_region,
+                in_domain if same_domain else ~in_domain,
+            ).order_by("title", "slug")[: limit - len(found)]
+            for row in rows:
+                row.same_region, row.same_domain = same_region, same_domain
+                found.append(row)
+        return found
 
     def for_list(self):
         """What a row of a partnership list shows: partners (with their region) and domains."""

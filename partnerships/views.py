@@ -262,10 +262,10 @@ RELATED_MAX = 10
 def related_partnerships(partnership, malian_regions, domains):
     """ "Who else works there / on that?": at most RELATED_MAX others, chosen in SQL, those in
     the same region and domain first, then the same region, then the same domain."""
-    return list(
+    return (
         Partnership.objects.exclude(pk=partnership.pk)
-        .related_to(malian_regions, domains)
-        .only("slug", "title")[:RELATED_MAX]
+        .only("slug", "title")
+        .related_to(malian_regions, domains, RELATED_MAX)
     )
 
 
