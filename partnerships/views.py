@@ -12,6 +12,7 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -45,6 +46,7 @@ from .models import (
 from .panels import panels_for
 from .responses import bad_request
 from .search import highlights
+from .text import fold
 
 PAGE_SIZE = 20
 
@@ -378,6 +380,21 @@ def region_list(request):
     return render(request, "partnerships/region_list.html", context)
 
 
+# Partners listed on a region page: every one of the répertoire's (39 French ones in Kayes at
+# most), the most partnered of a national directory's thousands.
+REGION_PARTNERS_MAX = 60
+
+
+def most_partnered(collectivities):
+    """{"list": every collectivity by name, or the REGION_PARTNERS_MAX with most partnerships
+    when there are more; "total": their number}."""
+    total = collectivities.order_by().count()
+    if total <= REGION_PARTNERS_MAX:
+        return {"list": list(collectivities.order_by("name")), "total": total}
+    shown = collectivities.order_by("-partnership_count", "name")[:REGION_PARTNERS_MAX]
+    return {"list": sorted(shown, key=lambda c: fold(c.name)), "total": total}
+
+
 def region_detail(request, slug):
     division, divisions, error = chosen_division(request)
     if error:
@@ -405,17 +422,18 @@ def region_detail(request, slug):
             .with_partnership_count(division)
         )
         lineage = list(region.predecessors.all())
-    french = (
-        Collectivity.objects.filter(country=Country.FRANCE, memberships__partnership__in=in_region)
-        .with_partnership_count()
-        .order_by("name")
-    )
-    malian = malian.partners().with_partnership_count().order_by("name")
+    french = Collectivity.objects.filter(
+        country=Country.FRANCE, memberships__partnership__in=in_region
+    ).with_partnership_count()
+    malian = malian.partners().with_partnership_count()
     # The same slug in the other divisions: its page there, else that division's list.
     namesakes = list(AdministrativeUnit.objects.regions().filter(slug=slug))
     switch = [
         (d, any(unit.in_force_on(d.valid_from) for unit in namesakes)) for d in reversed(divisions)
     ]
+    in_division = urlencode(
+        {"division": division.slug if division else REPERTOIRE_DIVISION, "region": region.slug}
+    )
     page, error = paginate(request, in_region.for_list().order_by("title", "slug"), anchor="#list")
     if error:
         return error
@@ -430,8 +448,10 @@ def region_detail(request, slug):
         "print_region": region if isinstance(region, MalianRegion) else region.malian_region,
         "page_obj": page,
         "partnerships": page.object_list,
-        "french_collectivities": french,
-        "malian_collectivities": malian,
+        "french_collectivities": most_partnered(french),
+        "partnerships_url": reverse("partnership_list") + f"?{in_division}#list",
+        "collectivities_url": reverse("collectivity_list") + f"?country=ML&{in_division}",
+        "malian_collectivities": most_partnered(malian),
         "domains": Domain.objects.with_partnership_count(in_region).filter(partnership_count__gt=0),
         "map_regions": map_regions,
     }

@@ -8,7 +8,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from partnerships.models import Contact, Partnership, PartnershipStatus, ReviewItem
+from partnerships.models import (
+    Collectivity,
+    Contact,
+    MalianRegion,
+    Partnership,
+    PartnershipStatus,
+    ReviewItem,
+)
 
 from .factories import (
     ActionFactory,
@@ -45,8 +52,9 @@ PAGES = [
     # the divisions, then the regions (today's with their predecessors)
     ("/fr/regions/", 3),
     ("/fr/regions/?division=2008", 2),
-    ("/fr/regions/kayes/", 12),
-    ("/fr/regions/kayes/?division=2008", 11),
+    # its partners on either side: counted, then listed (at most REGION_PARTNERS_MAX each)
+    ("/fr/regions/kayes/", 14),
+    ("/fr/regions/kayes/?division=2008", 13),
     ("/fr/domaines/", 2),
     # its partnerships and its actions (count, page, budgets), each paginated
     ("/fr/domaines/sante/", 10),
@@ -405,3 +413,25 @@ def test_the_site_search_also_finds_the_workshops_notes(client):
     page = client.get("/fr/partenariats/", {"search": "Koutiala"}).content.decode()
     assert "#reponse-13" not in page
     assert "Dans les notes des ateliers" not in client.get("/fr/partenariats/").content.decode()
+
+
+def test_a_region_page_lists_the_most_partnered_when_there_are_many(client, monkeypatch):
+    from partnerships import views
+
+    monkeypatch.setattr(views, "REGION_PARTNERS_MAX", 3)
+    response = client.get("/fr/regions/kayes/?division=2008")
+    french = response.context["french_collectivities"]
+    region = MalianRegion.objects.get(slug="kayes")
+    everyone = (
+        Collectivity.objects.filter(
+            country="FR", memberships__partnership__in=Partnership.objects.in_regions([region])
+        )
+        .with_partnership_count()
+        .order_by("-partnership_count")
+    )
+    assert french["total"] == everyone.count() > 3
+    counts = [c.partnership_count for c in everyone]
+    assert sorted((c.partnership_count for c in french["list"]), reverse=True) == counts[:3]
+    html = response.content.decode()
+    assert f"Les 3 plus actives sur {french['total']}, par ordre alphabétique." in html
+    assert 'href="/fr/partenariats/?division=2008&amp;region=kayes#list"' in html
