@@ -8,11 +8,12 @@ Several values of the same filter are alternatives (OR); different filters combi
 import django_filters
 from django import forms
 from django.db.models import Count, F, Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import dataversion
 from .models import (
     REPERTOIRE_DIVISION,
     Action,
@@ -405,7 +406,35 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
         return queryset
 
 
+def _selection_key(filterset, name):
+    """The cache key parts of a selection: what the facets depend on (not the page, nor the
+    order), in the reader's language."""
+    data = filterset.data
+    values = data.getlist if hasattr(data, "getlist") else lambda key: [str(data[key])]
+    params = [
+        f"{key}={','.join(sorted(values(key)))}"
+        for key in sorted(data)
+        if key in filterset.filters and key != "ordering"
+    ]
+    division = filterset.chosen_division
+    return [name, get_language() or "", division.slug if division else "", *params]
+
+
 def facet_counts(filterset):
+    """``_facet_counts``, kept while the data does not change (paging through a selection,
+    or ordering it otherwise, does not count again)."""
+    return dataversion.cached(
+        "facets", _selection_key(filterset, "partnerships"), lambda: _facet_counts(filterset)
+    )
+
+
+def action_facet_counts(filterset):
+    return dataversion.cached(
+        "facets", _selection_key(filterset, "actions"), lambda: _action_facet_counts(filterset)
+    )
+
+
+def _facet_counts(filterset):
     """For each facet, its options with the number of partnerships of the current selection.
 
     Each facet counts over the selection made by all the *other* filters, so that a visitor who
@@ -610,7 +639,7 @@ class ActionFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
         return queryset.begun_by(value)
 
 
-def action_facet_counts(filterset):
+def _action_facet_counts(filterset):
     """The facets of the actions page, counted as ``facet_counts`` counts partnerships: each
     over the selection of the other filters, one query per facet."""
 

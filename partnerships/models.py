@@ -536,8 +536,10 @@ class PartnershipQuerySet(SlugQuerySet):
         in_domain = Exists(through.objects.filter(partnership=OuterRef("pk"), domain__in=domains))
         found = []
         for same_region, same_domain in ((True, True), (True, False), (False, True)):
-            if len(found) >= limit or (same_region and not regions) or (
-                same_domain and not domains
+            if (
+                len(found) >= limit
+                or (same_region and not regions)
+                or (same_domain and not domains)
             ):
                 continue
             rows = self.filter(

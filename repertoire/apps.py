@@ -8,8 +8,8 @@ class RepertoireConfig(AppConfig):
     verbose_name = "Répertoire"
 
     def ready(self):
-        from . import pagecache
+        from partnerships import dataversion
 
         # Every write to the directory's apps, from any path (pages, API, admin, commands),
-        # makes the cached public pages stale.
-        pagecache.connect_signals()
+        # raises the data version: the cached public pages and counts are stale.
+        dataversion.connect_signals()

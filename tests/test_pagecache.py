@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from partnerships.models import Contact, Partnership
-from repertoire import pagecache
+from partnerships import dataversion
 from tests.test_editing import edit_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -148,16 +148,41 @@ def test_api_formats_languages_and_queries_are_kept_apart(client):
 def test_a_transaction_raises_the_version_once_when_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    before = pagecache.data_version()
+    before = dataversion.data_version()
     with django_capture_on_commit_callbacks(execute=True):
         partnership = Partnership.objects.get(slug=SLUG)
         partnership.perspectives = "Une autre perspective."
         partnership.save()
         Contact.objects.filter(partnership=partnership).first().save()
-    assert pagecache.data_version() == before + 1
+    assert dataversion.data_version() == before + 1
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
 def test_off_without_a_shared_cache(client):
     client.get(fiche_url())
     assert not Client().get(fiche_url()).has_header("X-Page-Cache")
+
+
+def test_facet_counts_are_kept_while_the_data_does_not_change(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from partnerships.filters import PartnershipFilter, facet_counts
+
+    from .factories import DomainFactory
+
+    def counts(params):
+        filterset = PartnershipFilter(params, queryset=Partnership.objects.all())
+        assert filterset.is_valid()
+        return {
+            f["name"]: {o["value"]: o["count"] for o in f["options"]}
+            for f in facet_counts(filterset)
+        }
+
+    kayes = counts({"region": "kayes", "page": "1"})
+    # Another page or order of the same selection: not counted again.
+    with django_assert_num_queries(2):  # validating the filters: the divisions and the region
+        assert counts({"region": "kayes", "page": "2", "ordering": "title"}) == kayes
+    assert counts({"region": "mopti"}) != kayes
+    with django_capture_on_commit_callbacks(execute=True):
+        Partnership.objects.get(slug=SLUG).domains.add(DomainFactory(slug="nouveau-domaine"))
+    assert counts({"region": "kayes"})["domain"]["nouveau-domaine"] == 1

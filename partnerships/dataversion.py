@@ -1,0 +1,78 @@
+"""The data version: one counter, in the cache every worker shares, raised when the data
+shown to readers may have changed. Caches of what is derived from the data (public pages,
+facet counts) put it in their keys, so nothing computed before an edit is used after it.
+
+It is raised when a transaction that wrote a row of the directory's apps
+(``PAGE_CACHE_APPS``) commits: every write path (staff pages, API, admin, partner updates,
+imports) reaches the models' signals. Writes that bypass them (bench/generate.py's COPY) call
+``data_changed()`` themselves.
+
+Those caches are on when ``PAGE_CACHE_SECONDS`` > 0, which the settings make the default only
+with a cache shared by every worker (REDIS_URL): with one memory per process, one worker could
+not tell the others that the data changed.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "pagecache:data-version"
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def data_changed() -> None:
+    """Every page cached so far shows an older state: none of them is served again."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new one differs from the old keys
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def _row_written(sender, using="default", **kwargs):
+    if sender._meta.app_label not in settings.PAGE_CACHE_APPS:
+        return
+    connection = connections[using]
+    # Raised when the transaction commits (at once outside a transaction): a reader never
+    # caches, under the new version, a page read before the commit. Once per transaction
+    # however many rows it wrote; a rolled-back write only costs one raise more later.
+    connection.pagecache_dirty = True
+
+    def commit():
+        if getattr(connection, "pagecache_dirty", False):
+            connection.pagecache_dirty = False
+            data_changed()
+
+    transaction.on_commit(commit, using=using, robust=True)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_row_written, dispatch_uid=f"pagecache-{id(signal)}")
+
+
+def cached(prefix, parts, compute):
+    """``compute()``, kept under ``parts`` (strings) for this data version while the caches
+    are on; computed every time otherwise."""
+    if not enabled():
+        return compute()
+    digest = hashlib.sha256("\n".join([str(data_version()), *parts]).encode()).hexdigest()
+    key = f"{prefix}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
