@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.http import QueryDict
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -171,7 +172,9 @@ def test_facet_counts_are_kept_while_the_data_does_not_change(
     from .factories import DomainFactory
 
     def counts(params):
-        filterset = PartnershipFilter(params, queryset=Partnership.objects.all())
+        query = QueryDict(mutable=True)
+        query.update(params)
+        filterset = PartnershipFilter(query, queryset=Partnership.objects.all())
         assert filterset.is_valid()
         return {
             f["name"]: {o["value"]: o["count"] for o in f["options"]}
