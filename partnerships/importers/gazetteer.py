@@ -116,6 +116,12 @@ def load(sources_dir: Path) -> Gazetteer:
     return gazetteer
 
 
+def load_overrides(sources_dir: Path) -> dict[str, dict]:
+    """The cercle (and 2023 region) of collectivities the répertoire prints without one, by
+    collectivity slug."""
+    return {row["collectivity"]: row for row in read(sources_dir, "mali_collectivity_cercles.csv")}
+
+
 @dataclass
 class Unplaced:
     collectivity: str
@@ -133,8 +139,16 @@ def place(gazetteer: Gazetteer, collectivity: dict, overrides: dict) -> tuple[li
     if not region_2008:
         return [], []
     override = overrides.get(fields["slug"], {})
+    if fields.get("cercle") and slugify(fields["cercle"]) != slugify(override.get("cercle", "")):
+        # Another cercle than the table's (given by staff since): its 2023 region and basis
+        # were about the table's cercle.
+        override = {}
     cercle_name = fields.get("cercle") or override.get("cercle", "")
     cercle_slug = slugify(cercle_name) if cercle_name else ""
+    if cercle_slug and not any(unit["slug"] == cercle_slug for unit in gazetteer.cercles):
+        # A cercle typed by staff that no table knows: placed as if printed without one.
+        cercle_name = cercle_slug = ""
+    first_region = gazetteer.region_in(region_2008, gazetteer.divisions[0])
     placements, unplaced = [], []
     for division in gazetteer.divisions:
         region, cercle, basis = None, None, ""
@@ -154,10 +168,7 @@ def place(gazetteer: Gazetteer, collectivity: dict, overrides: dict) -> tuple[li
                 basis += f" ; {override['basis']}"
         else:
             same = gazetteer.region_in(region_2008, division)
-            if (
-                same is not None
-                and same["key"] == gazetteer.region_in(region_2008, gazetteer.divisions[0])["key"]
-            ):
+            if same is not None and first_region is not None and same["key"] == first_region["key"]:
                 region, basis = same, "région de 2008, inchangée"
             elif same is not None and fields["kind"] in ("ml_region", "district"):
                 region, basis = same, "région du même nom (collectivité régionale)"
@@ -190,9 +201,7 @@ def place(gazetteer: Gazetteer, collectivity: dict, overrides: dict) -> tuple[li
 def build(sources_dir: Path, collectivities: list[dict]) -> tuple[list[dict], list[Unplaced]]:
     """The records of fixtures/gazetteer.json and what could not be placed."""
     gazetteer = load(sources_dir)
-    overrides = {
-        row["collectivity"]: row for row in read(sources_dir, "mali_collectivity_cercles.csv")
-    }
+    overrides = load_overrides(sources_dir)
     records = []
     for division in gazetteer.divisions:
         records.append(
