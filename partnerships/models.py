@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .importers import gazetteer
+from . import gazetteer
 from .money import to_eur
 from .text import allocate_slug
 from .validators import validate_web_url, validate_year, year_in_range
@@ -1733,7 +1733,7 @@ class PlacementQuerySet(models.QuerySet):
 
     def recompute(self, collectivity):
         """Place ``collectivity`` again in each division, by the import's rule
-        (``importers.gazetteer.place``) on its region and cercle as they are now; a division
+        (``gazetteer.place``, the import's) on its region and cercle as they are now; a division
         it can no longer be placed in loses its placement."""
         reference, overrides = _gazetteer_reference()
         record = {
