@@ -31,8 +31,10 @@ def fmt(value, decimals: int = 0) -> str:
     return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
-def bar_chart(rows: list[Row], decimals: int = 0, unit: str = "") -> SafeString:
-    """Horizontal bars, one per row, scaled to the largest value."""
+def bar_chart(rows: list[Row], decimals: int = 0, value_format=None) -> SafeString:
+    """Horizontal bars, one per row, scaled to the largest value, each written by
+    ``value_format`` (default: the number, ``fmt``), e.g. ``money.format_eur``."""
+    value_format = value_format or (lambda value: fmt(value, decimals))
     top = max((r.value for r in rows), default=0) or 1
     span = WIDTH - LABEL_WIDTH - 90
     height = len(rows) * (BAR + GAP) + GAP
@@ -40,7 +42,7 @@ def bar_chart(rows: list[Row], decimals: int = 0, unit: str = "") -> SafeString:
         "\n",
         '<g transform="translate(0,{})"><text x="{}" y="{}" class="chart-label">{}</text>'
         '<rect x="{}" y="0" width="{}" height="{}" class="chart-bar"/>'
-        '<text x="{}" y="{}" class="chart-value">{}{}</text></g>',
+        '<text x="{}" y="{}" class="chart-value">{}</text></g>',
         (
             (
                 GAP + i * (BAR + GAP),
@@ -52,8 +54,7 @@ def bar_chart(rows: list[Row], decimals: int = 0, unit: str = "") -> SafeString:
                 BAR,
                 LABEL_WIDTH + round(span * r.value / top, 1) + 6,
                 round(BAR * 0.7, 1),
-                fmt(r.value, decimals),
-                f"\u00a0{unit}" if unit else "",
+                value_format(r.value),
             )
             for i, r in enumerate(rows)
         ),

@@ -19,6 +19,7 @@ from .models import (
     MalianRegion,
     Partnership,
 )
+from .money import format_eur
 
 
 def malian_towns():
@@ -140,7 +141,7 @@ def figures_page(request):
         "decades": decade_rows(),
         "years": years,
         "budgets": budgets,
-        "budgets_svg": charts.bar_chart(budget_chart, unit="€"),
+        "budgets_svg": charts.bar_chart(budget_chart, value_format=format_eur),
         "budget_total": sum(r.value for r in budget_chart),
         "actions_total": sum(n for _row, n, _c in budgets),
         "actions_costed": sum(c for _row, _n, c in budgets),

@@ -14,7 +14,7 @@ What IATI asks and the répertoire does not say is decided here once:
 - the start is the first year known (contacts, formalisation, first action) as 1 January of
   that year, said so in a narrative; without any, the date the répertoire attests the
   partnership stands in for it, said so too (IATI requires one date);
-- the status is "implementation" (2): the répertoire lists partnerships under way;
+- the status follows the state the events give (``with_state()``), see ``ACTIVITY_STATUS``;
 - budgets are the amounts of the actions table over the years their action gives, in euros
   (fixed parities); the collectivities' yearly budgets, which are not the partnership's, are
   quoted in the description.
@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .models import BudgetKind, CollectivityKind, Country, MapPrecision
+from .models import BudgetKind, CollectivityKind, Country, MapPrecision, PartnershipState
 
 IATI_VERSION = "2.03"
 # Partnerships read from the database at a time (with their rows): the memory a file takes.
@@ -64,8 +64,20 @@ ORGANISATION_TYPES = {
     (Country.MALI, CollectivityKind.OTHER): "90",
 }
 FUNDING, IMPLEMENTING = "1", "4"
-IMPLEMENTATION = "2"
-ACTUAL_START = "2"
+# IATI ActivityStatus of each state of a partnership (PartnershipState, from its events). IATI's
+# statuses are declarations: a partnership is closed or suspended only when an event says so;
+# dormant (no news for DORMANT_AFTER_YEARS) and unknown (no dated event) ones are not known to
+# have stopped, and the répertoire lists them as under way, so they stay in implementation.
+# "Finalisation" (3) and "Pipeline" (1) have no counterpart among the states.
+IMPLEMENTATION, CLOSED, SUSPENDED = "2", "4", "6"
+ACTIVITY_STATUS = {
+    PartnershipState.ACTIVE: IMPLEMENTATION,
+    PartnershipState.DORMANT: IMPLEMENTATION,
+    PartnershipState.UNKNOWN: IMPLEMENTATION,
+    PartnershipState.SUSPENDED: SUSPENDED,
+    PartnershipState.ENDED: CLOSED,
+}
+ACTUAL_START, ACTUAL_END = "2", "4"
 GENERAL, OBJECTIVES = "1", "2"
 # Mali's divisions as IATI feature designations (GeoNames): region (and the District), cercle,
 # commune.
@@ -307,7 +319,7 @@ def activity(partnership, *, masker, reporting_org: ReportingOrg) -> ET.Element:
             {"fr": reporting_org.name},
         )
 
-    _element(root, "activity-status", {"code": IMPLEMENTATION})
+    _element(root, "activity-status", {"code": ACTIVITY_STATUS[partnership.state]})
     year, what = start_year(partnership)
     date = datetime.date(year, 1, 1) if year else attested_on(partnership)
     fr, en = START_NARRATIVES[what]
@@ -317,6 +329,13 @@ def activity(partnership, *, masker, reporting_org: ReportingOrg) -> ET.Element:
         {"type": ACTUAL_START, "iso-date": date.isoformat()},
         {"fr": fr, "en": en},
     )
+    if partnership.state == PartnershipState.ENDED:
+        # A closed activity has its actual end: the date of the event that ended it.
+        _element(
+            root,
+            "activity-date",
+            {"type": ACTUAL_END, "iso-date": partnership.last_event_date.isoformat()},
+        )
     regions = {c.malian_region_id for c in malian if c.malian_region_id}
     if regions:
         # Sub-national, within one first-level division (6) or several (5).

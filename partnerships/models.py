@@ -5,6 +5,7 @@ fixtures generated from the sources load again and again onto the same rows.
 """
 
 import datetime
+import functools
 
 from django.apps import apps
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import gazetteer
 from .money import to_eur
 from .text import allocate_slug
 from .validators import validate_web_url, validate_year, year_in_range
@@ -351,6 +353,10 @@ class Collectivity(models.Model):
     def save(self, *args, **kwargs):
         self.version += 1
         super().save(*args, **kwargs)
+        # Every save path (staff pages, admin, API, revert) but loaddata's, which saves raw and
+        # loads the placements the import computed (fixtures/gazetteer.json).
+        if self.country == Country.MALI:
+            Placement.objects.recompute(self)
 
     def natural_key(self):
         return (self.slug,)
@@ -1736,6 +1742,50 @@ class AdministrativeUnit(models.Model):
 class PlacementQuerySet(models.QuerySet):
     def get_by_natural_key(self, collectivity_slug, division_slug):
         return self.get(collectivity__slug=collectivity_slug, division__slug=division_slug)
+
+    def recompute(self, collectivity):
+        """Place ``collectivity`` again in each division, by the import's rule
+        (``gazetteer.place``, the import's) on its region and cercle as they are now; a division
+        it can no longer be placed in loses its placement."""
+        reference, overrides = _gazetteer_reference()
+        record = {
+            "fields": {
+                "slug": collectivity.slug,
+                "kind": collectivity.kind,
+                "cercle": collectivity.cercle,
+                "malian_region": (
+                    [collectivity.malian_region.slug] if collectivity.malian_region_id else None
+                ),
+                "source_line": collectivity.source_line,
+            }
+        }
+        found, _unplaced = gazetteer.place(reference, record, overrides)
+        found = [placement["fields"] for placement in found]
+        divisions = Division.objects.in_bulk([f["division"][0] for f in found], field_name="slug")
+        keys = [key for f in found for key in [f["region"][0], *(f["cercle"] or [])]]
+        units = AdministrativeUnit.objects.in_bulk(keys, field_name="key")
+        placed = []
+        for fields in found:
+            division = divisions.get(fields["division"][0])
+            if division is None or fields["region"][0] not in units:
+                continue  # a database without the gazetteer loaded (manage.py seed loads it)
+            self.update_or_create(
+                collectivity=collectivity,
+                division=division,
+                defaults={
+                    "region": units[fields["region"][0]],
+                    "cercle": units[fields["cercle"][0]] if fields["cercle"] else None,
+                    "basis": fields["basis"],
+                },
+            )
+            placed.append(division.pk)
+        self.filter(collectivity=collectivity).exclude(division__in=placed).delete()
+
+
+@functools.cache
+def _gazetteer_reference():
+    """The gazetteer's tables (fixtures/sources/), read once per process."""
+    return gazetteer.load(settings.SOURCES_DIR), gazetteer.load_overrides(settings.SOURCES_DIR)
 
 
 class Placement(models.Model):

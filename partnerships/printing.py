@@ -8,15 +8,26 @@ without a fiche, annexe by region), from the live database, through WeasyPrint.
 Debian's fonts (DejaVu, Liberation through fontconfig). Nothing is fetched: WeasyPrint is given
 a fetcher that refuses every URL but ``data:``. What a reader may see of people is the masker's
 and ``show_personal_data``'s decision (partnerships/privacy.py), as on the site.
+
+Typeset editions are kept in the cache per state of the data, language and audience (the public
+edition, or the one with contacts for signed-in readers): ``cached()``, ``warm()``, and
+``warm_in_background()`` for the whole directory, which takes longer than a web worker may.
 """
 
 import datetime
+import hashlib
+import logging
+import threading
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.db import connections
 from django.db.models import Count, Max, Prefetch, Sum
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from . import privacy
 from .models import (
     Action,
     Budget,
@@ -27,7 +38,8 @@ from .models import (
     PartnershipStatus,
     SubTheme,
 )
-from .privacy import names_version
+
+logger = logging.getLogger(__name__)
 
 STYLESHEET = "css/print-repertoire.css"
 
@@ -111,6 +123,84 @@ def data_fingerprint() -> str:
         Collectivity.objects.aggregate(n=Count("id"), v=Sum("version")),
         Partnership.history.aggregate(last=Max("history_id")),
         {"actions": Action.objects.count(), "budgets": Budget.objects.count()},
-        {"names": names_version()},
+        {"names": privacy.names_version()},
     ]
     return repr(parts)
+
+
+# A typeset edition is kept a day: a change of the data changes its key (data_fingerprint), so
+# the duration only bounds how long an unused edition occupies the cache (about 0.5 MB each).
+CACHE_SECONDS = 24 * 3600
+# The whole directory takes one to two minutes on two cores; a typesetting that died with its
+# worker (recycled, killed) frees its lock after this, and the next reader starts it again.
+LOCK_SECONDS = 10 * 60
+
+
+def typeset(region=None, *, contacts=False) -> bytes:
+    """The PDF of an edition: the public one (texts masked, no contacts) or, with ``contacts``,
+    the one signed-in readers get (partnerships/privacy.py)."""
+    masker = privacy.SHOW_EVERYTHING if contacts else privacy.current_masker()
+    html = render_html(
+        edition(region, contacts=contacts), masker=masker, show_personal_data=contacts
+    )
+    return render_pdf(html)
+
+
+def cache_key(region=None, *, contacts=False, fingerprint=None) -> str:
+    """The edition's key: the audience is part of it, so that the copy with contacts is never
+    the one an anonymous reader's key finds."""
+    fingerprint = fingerprint or hashlib.sha256(data_fingerprint().encode()).hexdigest()
+    audience = "contacts" if contacts else "public"
+    slug = region.slug if region is not None else ""
+    return f"print:{audience}:{translation.get_language()}:{slug}:{fingerprint}"
+
+
+def cached(region=None, *, contacts=False) -> bytes | None:
+    return cache.get(cache_key(region, contacts=contacts))
+
+
+def warm(region=None, *, contacts=False) -> bytes:
+    """Typeset the edition of the data as they are now and keep it in the cache."""
+    # The key is taken before the data are read: an edit made during the typesetting gives a
+    # new key, so an edition is never kept under a state newer than the one it shows.
+    key = cache_key(region, contacts=contacts)
+    pdf = typeset(region, contacts=contacts)
+    cache.set(key, pdf, CACHE_SECONDS)
+    return pdf
+
+
+def in_background(job):
+    """Run ``job`` in a daemon thread of this process (tests replace this to run it at once)."""
+
+    def run():
+        try:
+            job()
+        finally:
+            # A thread's connections are not closed by the request cycle.
+            connections.close_all()
+
+    threading.Thread(target=run, daemon=True, name="print-repertoire").start()
+
+
+def warm_in_background(region=None, *, contacts=False) -> bool:
+    """Start typesetting the edition unless a worker already does (the lock is in the shared
+    cache: Redis in production, so across workers). True if this call started it."""
+    key = cache_key(region, contacts=contacts)
+    lock = f"{key}:typesetting"
+    if not cache.add(lock, True, LOCK_SECONDS):
+        return False
+    language = translation.get_language()
+
+    def job():
+        with translation.override(language):
+            try:
+                cache.set(key, typeset(region, contacts=contacts), CACHE_SECONDS)
+            except Exception:
+                # The lock is kept until it expires: a typesetting that fails is not retried
+                # at every refresh of the waiting page.
+                logger.exception("Typesetting of the répertoire failed (%s)", key)
+                return
+        cache.delete(lock)
+
+    in_background(job)
+    return True

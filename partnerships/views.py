@@ -1,19 +1,17 @@
 """The public pages of the directory. Every page runs a fixed number of queries (tests pin them)."""
 
-import hashlib
 from collections import OrderedDict
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -493,30 +491,34 @@ def domain_detail(request, slug):
     return render(request, "partnerships/domain_detail.html", context)
 
 
-# The public editions are typeset once per state of the data (and language): a PDF takes
-# seconds of CPU, which an anonymous visitor must not be able to ask for again and again.
-PRINT_CACHE_SECONDS = 3600
+# The waiting page reloads itself after this many seconds until the whole directory is ready.
+PRINT_REFRESH_SECONDS = 10
 
 
 def repertoire_pdf(request, slug=None):
     """The printable répertoire (partnerships/printing.py), of one Malian region or of all:
-    for each reader, what partnerships/privacy.py lets them see."""
+    for each reader, what partnerships/privacy.py lets them see.
+
+    Each edition is typeset once per state of the data, language and audience, then served
+    from the cache. A region's takes a few seconds: it is typeset in the request. The whole
+    directory takes longer than a worker may answer (gunicorn.conf.py): on a miss it is
+    typeset in the background and the reader gets a page that reloads until it is ready."""
     region = get_object_or_404(MalianRegion, slug=slug) if slug is not None else None
-    show = privacy.may_see_personal_data(request.user)
-    key = None
-    if not show:
-        fingerprint = hashlib.sha256(printing.data_fingerprint().encode()).hexdigest()
-        key = f"print:{get_language()}:{slug or ''}:{fingerprint}"
-        pdf = cache.get(key)
-        if pdf is not None:
-            return _pdf_response(pdf, region)
-    edition = printing.edition(region, contacts=show)
-    html = printing.render_html(
-        edition, masker=privacy.masker_for(request.user), show_personal_data=show
-    )
-    pdf = printing.render_pdf(html)
-    if key:
-        cache.set(key, pdf, PRINT_CACHE_SECONDS)
+    contacts = privacy.may_see_personal_data(request.user)
+    pdf = printing.cached(region, contacts=contacts)
+    if pdf is None and region is not None:
+        pdf = printing.warm(region, contacts=contacts)
+    if pdf is None:
+        printing.warm_in_background(region, contacts=contacts)
+        response = render(
+            request,
+            "partnerships/repertoire_pdf_waiting.html",
+            {"refresh": PRINT_REFRESH_SECONDS},
+            status=202,
+        )
+        response["Retry-After"] = str(PRINT_REFRESH_SECONDS)
+        add_never_cache_headers(response)
+        return response
     return _pdf_response(pdf, region)
 
 

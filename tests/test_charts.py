@@ -3,6 +3,7 @@
 from django.utils import translation
 
 from partnerships import charts
+from partnerships.money import format_eur
 
 
 def test_bars_are_scaled_to_the_largest_value():
@@ -32,6 +33,10 @@ def test_numbers_are_written_as_readers_expect():
         assert charts.fmt(1234567) == "1,234,567"
 
 
-def test_unit_follows_each_value():
+def test_amounts_in_a_chart_are_written_as_on_the_pages():
+    rows = [charts.Row("Santé", 460000)]
     with translation.override("fr"):
-        assert "\xa0€" in charts.bar_chart([charts.Row("Santé", 1000)], unit="€")
+        assert ">460\xa0000\xa0€<" in charts.bar_chart(rows, value_format=format_eur)
+    with translation.override("en"):
+        assert ">€460,000<" in charts.bar_chart(rows, value_format=format_eur)
+        assert ">460,000<" in charts.bar_chart(rows)

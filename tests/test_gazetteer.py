@@ -156,6 +156,78 @@ def test_the_builder_places_a_regional_assembly_in_its_namesake():
     assert [(u.collectivity, u.division) for u in unplaced] == [("commune-test", "2023")]
 
 
+# Edits -----------------------------------------------------------------------------------------
+
+
+def placements_of(slug):
+    return {
+        p.division.slug: (p.region.slug, p.cercle.slug if p.cercle else None)
+        for p in Placement.objects.filter(collectivity__slug=slug).select_related(
+            "division", "region", "cercle"
+        )
+    }
+
+
+def test_a_cercle_entered_by_staff_places_the_collectivity_in_today_s_regions(editor_client):
+    """Djébock, a commune of Gao printed without its cercle, is placed nowhere since Gao lost
+    Ménaka in 2016; its cercle entered on the staff page places it at once."""
+    from tests.test_editing import form_data
+
+    found = involving("djebock")
+    assert found and not found & slugs("division=2023&region=gao")
+    assert placements_of("djebock") == {"2008": ("gao", None)}
+    url = reverse("staff_collectivity_edit", args=["djebock"])
+    data = form_data(editor_client.get(url))
+    data["cercle"] = "Ansongo"
+    assert editor_client.post(url, data).status_code == 302
+    assert found <= slugs("division=2023&region=gao")
+    assert found <= slugs("division=2016&region=gao")
+    assert placements_of("djebock") == {
+        "2008": ("gao", "ansongo"),
+        "2016": ("gao", "ansongo"),
+        "2023": ("gao", None),
+    }
+    # A cercle no table knows: placed as if printed without one, never an error.
+    data = form_data(editor_client.get(url))
+    data["cercle"] = "Nulle-Part"
+    assert editor_client.post(url, data).status_code == 302
+    assert placements_of("djebock") == {"2008": ("gao", None)}
+    assert not found & slugs("division=2023&region=gao")
+
+
+def test_another_cercle_moves_the_collectivity_out_of_its_former_region(editor_client):
+    """Ouélessébougou, of the cercle of Kati by the table of fixtures/sources/, is in Bougouni
+    since 2023; placed by staff in the cercle of Koulikoro, it is in Koulikoro's region."""
+    from tests.test_editing import form_data
+
+    found = involving("ouelessebougou")
+    assert found <= slugs("division=2023&region=bougouni")
+    url = reverse("staff_collectivity_edit", args=["ouelessebougou"])
+    data = form_data(editor_client.get(url))
+    data["cercle"] = "Koulikoro"
+    assert editor_client.post(url, data).status_code == 302
+    assert found <= slugs("division=2023&region=koulikoro")
+    assert not found & slugs("division=2023&region=bougouni")
+    placement = Placement.objects.get(collectivity__slug="ouelessebougou", division__slug="2023")
+    assert placement.basis == "cercle de Koulikoro en 2008"
+
+
+def test_a_save_places_as_the_import_did():
+    """The save path and the import are one rule: saving every Malian collectivity unchanged
+    gives back the seeded placements exactly."""
+
+    def all_placements():
+        return set(
+            Placement.objects.values_list("collectivity", "division", "region", "cercle", "basis")
+        )
+
+    seeded = all_placements()
+    assert len(seeded) > 250
+    for collectivity in Collectivity.objects.filter(country="ML"):
+        collectivity.save()
+    assert all_placements() == seeded
+
+
 # The filter -----------------------------------------------------------------------------------
 
 

@@ -205,3 +205,58 @@ def test_dates_are_unambiguous_in_both_languages():
     with translation.override("fr"):
         assert date_format(day) == "10 septembre 2008"
         assert date_format(day, "SHORT_DATE_FORMAT") == "10 sept. 2008"
+
+
+# An amount with the sign after it ("460 000 €", "460,000 €") or before it ("€460,000").
+AMOUNT_SIGN_AFTER = re.compile(r"\d[ \xa0\u202f]?€")
+AMOUNT_SIGN_BEFORE = re.compile(r"€\d")
+# Where the site writes amounts: table cells of figures, an action's amount, the totals, the
+# chart's values and its note. The cells quoting what the répertoire printed ("78778€") are
+# not among them: they stay as printed.
+AMOUNT_PLACES = (
+    "//td[contains(@class, 'num')] | //strong[@class='amount'] | //p[@class='total']"
+    " | //*[@class='chart-value'] | //p[@class='chart-note']"
+)
+
+
+def amount_pages():
+    """The pages that show amounts in euros, on the seeded data."""
+    from django.urls import reverse
+
+    return [
+        reverse("action_list"),
+        reverse("partnership_detail", args=["alencon-koutiala"]),
+        reverse("domain_detail", args=["sante"]),
+        reverse("figures"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_amount_of_a_page_is_written_one_way(client, language):
+    """French pages write "460 000 €", English ones "€460,000", in every row and total alike."""
+    from lxml import html as lxml_html
+
+    with translation.override(language):
+        urls = amount_pages()
+    wrong = AMOUNT_SIGN_BEFORE if language == "fr" else AMOUNT_SIGN_AFTER
+    right = AMOUNT_SIGN_AFTER if language == "fr" else AMOUNT_SIGN_BEFORE
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        places = lxml_html.fromstring(response.content).xpath(AMOUNT_PLACES)
+        # Each line of a cell apart (a cell stacks an action's amounts with <br>).
+        texts = [" ".join(t.split()) for p in places for t in p.itertext()]
+        amounts = [t for t in texts if "€" in t]
+        assert len(amounts) >= 2, url
+        assert [t for t in amounts if wrong.search(t) or not right.search(t)] == [], url
+    # The total of the actions list and one of its rows, to the euro.
+    actions = client.get(urls[0])
+    total = round(actions.context["total_eur"])
+    amount = round(next(a.amount_eur for a in actions.context["actions"] if a.amount_eur))
+    html = actions.content.decode()
+    for value in (total, amount):
+        if language == "fr":
+            assert f"{value:,}".replace(",", "\xa0") + "\xa0€" in html
+        else:
+            assert f"€{value:,}" in html

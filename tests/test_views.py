@@ -220,7 +220,7 @@ def test_fiche_shows_what_the_repertoire_prints(client):
         "/fr/partenariats/aimf-bamako-district/",  # another partnership in the District de Bamako
     ]:
         assert text in html, text
-    assert "200\u00a0000 €" in html or "200 000 €" in html  # the budget in euros
+    assert "200\u00a0000\u00a0€" in html  # the budget in euros (partnerships.money.format_eur)
 
 
 def test_fiche_says_when_its_actions_table_is_uncertain(client):

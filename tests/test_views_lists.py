@@ -339,7 +339,7 @@ def test_fiche_shows_the_total_of_its_actions(client):
     assert response.context["actions_total_eur"] == total > 0
     html = response.content.decode()
     assert "Total des budgets chiffrés" in html
-    assert f"{total:,.0f}".replace(",", "\xa0") + " €" in html
+    assert f"{total:,.0f}".replace(",", "\xa0") + "\xa0€" in html
 
 
 # --- every public page small ----------------------------------------------------------------

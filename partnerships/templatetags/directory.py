@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info, ngettext
 
 from ..models import PartnershipState
+from ..money import format_eur
 from ..text import web_address
 
 register = template.Library()
@@ -20,6 +21,12 @@ def masked(text, privacy):
     if not text:
         return text
     return privacy.text(str(text))
+
+
+@register.filter
+def euros(amount):
+    """``{{ amount|euros }}``: "460 000 €", "€460,000" (partnerships.money.format_eur)."""
+    return format_eur(amount)
 
 
 @register.filter
