@@ -148,10 +148,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # DATABASE_STATEMENT_TIMEOUT seconds (the request answers 500). gunicorn.conf.py sets 5 s for
 # the web; commands (seed, exports, migrations) and tests run without, as they may rightly run
 # longer (creating or dropping a test database on a busy machine).
+# The web's queries are many, small and LIMITed: PostgreSQL's parallel workers (some 30 ms to
+# start each time, on cores the other requests need) and its JIT compiler (hundreds of ms on a
+# big query, before the timeout even counts) cost them more than they save.
 STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and STATEMENT_TIMEOUT > 0:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)}"
+        f"-c statement_timeout={int(STATEMENT_TIMEOUT * 1000)} "
+        "-c max_parallel_workers_per_gather=0 -c jit=off"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -94,11 +94,11 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-def statement_timeout(**env):
-    """SHOW statement_timeout on a new connection of a process started with ``env``."""
+def statement_timeout(setting="statement_timeout", **env):
+    """SHOW ``setting`` on a new connection of a process started with ``env``."""
     code = (
         "import django; django.setup(); from django.db import connection; "
-        "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+        f"c = connection.cursor(); c.execute('SHOW {setting}'); print(c.fetchone()[0])"
     )
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_STATEMENT_TIMEOUT"}
     result = subprocess.run(
@@ -137,6 +137,14 @@ def test_web_workers_cancel_a_statement_after_five_seconds_commands_never():
     assert statement_timeout(**gunicorn_environment()) == "5s"
     assert statement_timeout() == "0"
     assert statement_timeout(DATABASE_STATEMENT_TIMEOUT="0.25") == "250ms"
+
+
+@postgresql_only
+def test_web_workers_run_no_parallel_workers_nor_jit_commands_may():
+    web = gunicorn_environment()
+    assert statement_timeout("max_parallel_workers_per_gather", **web) == "0"
+    assert statement_timeout("jit", **web) == "off"
+    assert statement_timeout("max_parallel_workers_per_gather") != "0"
 
 
 @pytest.mark.django_db
