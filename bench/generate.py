@@ -181,8 +181,18 @@ def collectivity_pools(writer, target, rng):
         ids.append(pk)
         weights.append(1)
     writer.insert(Collectivity, new)
+    place_malian([row["id"] for row in new if row["country"] == Country.MALI])
     names = dict(Collectivity.objects.values_list("id", "name"))
     return pools, names
+
+
+def place_malian(ids):
+    """The new Malian communes placed in each division by their cercle, as a staff member's
+    save places them (COPY bypasses save): the regions of today count them."""
+    from partnerships.models import Collectivity, Placement
+
+    for collectivity in Collectivity.objects.filter(pk__in=ids).select_related("malian_region"):
+        Placement.objects.recompute(collectivity)
 
 
 def load_templates():
