@@ -287,6 +287,10 @@ def generate(target, *, per_partnership=10.0, seed=1, chunk=2000, log=print):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     run_rebuild_commands(log)
+    # COPY sent no signal: pages and counts cached by a running site are stale.
+    from partnerships import dataversion
+
+    dataversion.data_changed()
     return made
 
 

@@ -10,6 +10,11 @@ connections, with the Accept-Encoding a browser sends. It prints p50/p95 latency
 non-2xx answers and timeouts, the uncompressed size of the endpoint's response and the
 gunicorn workers' resident memory (current, and the peak since start), and writes them as
 JSON into bench/out/. `--reuse` keeps a database that already has the wanted size.
+
+Each size is measured with the anonymous page cache on (Redis, as `make serve` runs with
+REDIS_URL: wrk repeating one URL then measures cache hits) and off (every request computed:
+what the first reader of a page, or a search nobody made yet, costs); `--cache on|off` picks one.
+Redis is BENCH_REDIS_URL (default redis://127.0.0.1:6379/15), emptied before each run.
 """
 
 import argparse
@@ -216,7 +221,14 @@ def run_wrk(url, duration, connections):
     return json.loads(line)
 
 
-def serve(url, port):
+def serve(url, port, cache):
+    env = production_env(url)
+    # The production profile's Redis, the page cache on or off (every reader a first one).
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    env["PAGE_CACHE_SECONDS"] = "600" if cache else "0"
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     return subprocess.Popen(
         [
             str(Path(PYTHON).with_name("gunicorn")),
@@ -228,15 +240,15 @@ def serve(url, port):
             "2",
         ],
         cwd=ROOT,
-        env=production_env(url),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(OUT / "gunicorn.log", "a"),  # noqa: SIM115 (closed with the process)
     )
 
 
-def measure(label, url, duration, connections):
+def measure(label, url, duration, connections, cache):
     port = free_port()
-    server = serve(url, port)
+    server = serve(url, port, cache)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -305,6 +317,13 @@ def main():
     parser.add_argument("--duration", type=int, default=15, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--cache",
+        choices=["on", "off", "both"],
+        default="both",
+        help="the anonymous page cache (Redis): on as `make serve` runs, off (every request "
+        "computed), or both one after the other",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -324,7 +343,9 @@ def main():
     for label in args.sizes.split(","):
         size = 0 if label == "real" else int(label)
         url = prepare(label, size, args.reuse)
-        everything[label] = measure(label, url, args.duration, args.connections)
+        for cache in {"on": [True], "off": [False], "both": [True, False]}[args.cache]:
+            name = f"{label}, {'cache' if cache else 'no cache'}"
+            everything[name] = measure(name, url, args.duration, args.connections, cache)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (OUT / f"load-{stamp}.json").write_text(json.dumps(everything, indent=2))
 
