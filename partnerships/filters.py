@@ -25,6 +25,7 @@ from .models import (
     Domain,
     MalianRegion,
     Partnership,
+    PartnershipMember,
     PartnershipState,
     PartnershipStatus,
     has_partner,
@@ -455,19 +456,40 @@ def _facet_counts(filterset):
     def add(name, rows, keep_empty=True):
         facets.append(_facet(filterset, name, rows, keep_empty))
 
+    # Regions and domains are counted from the link tables, grouped, the selection joined to
+    # them: a national directory's list then reads the links of the partnerships selected,
+    # not every link to test whether its partnership is among them.
     division = filterset.chosen_division
+    members = PartnershipMember.objects.order_by()
+    partnerships = selection("region")
+    if partnerships is not None:
+        members = members.filter(partnership__in=partnerships)
     if division is None or division.slug == REPERTOIRE_DIVISION:
-        regions = MalianRegion.objects.with_partnership_count(selection("region"))
+        regions = MalianRegion.objects.all()
+        region_of = "collectivity__malian_region"
     else:
-        regions = (
-            AdministrativeUnit.objects.in_division(division)
-            .regions()
-            .with_partnership_count(division, selection("region"))
+        regions = AdministrativeUnit.objects.in_division(division).regions().order_by(
+            F("number").asc(nulls_last=True), "name"
         )
-    add("region", [(r.slug, r.name, r.partnership_count) for r in regions])
+        members = members.filter(collectivity__placements__division=division)
+        region_of = "collectivity__placements__region"
+    counts = dict(
+        members.filter(**{f"{region_of}__isnull": False})
+        .values_list(region_of)
+        .annotate(n=Count("partnership", distinct=True))
+    )
+    add("region", [(r.slug, r.name, counts.get(r.pk, 0)) for r in regions])
 
-    domains = Domain.objects.with_partnership_count(selection("domain"))
-    add("domain", [(d.slug, d.localized_name, d.partnership_count) for d in domains])
+    links = Partnership.domains.through.objects.order_by()
+    partnerships = selection("domain")
+    if partnerships is not None:
+        links = links.filter(partnership__in=partnerships)
+    # One link per partnership and domain: no DISTINCT needed.
+    counts = dict(links.values_list("domain").annotate(n=Count("pk")))
+    add(
+        "domain",
+        [(d.slug, d.localized_name, counts.get(d.pk, 0)) for d in Domain.objects.all()],
+    )
 
     def partner_counts(name, *fields):
         partnerships = selection(name)

@@ -35,13 +35,15 @@ FICHE = "aix-en-provence-bamako-commune-v"
 # Every page with its query count on the seeded data: constant, whatever the number of rows.
 PAGES = [
     ("/fr/", 5),
-    ("/fr/partenariats/", 13),
+    # The list: its regions and domains facets are two queries each (the options, then the
+    # counts grouped from the link tables).
+    ("/fr/partenariats/", 15),
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
-    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 22),
-    ("/fr/partenariats/?search=koutiala", 20),
-    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 14),
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 24),
+    ("/fr/partenariats/?search=koutiala", 22),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 16),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are at most three bounded
     # queries (same region and domain, then region only, then domain only)
