@@ -7,7 +7,7 @@ Several values of the same filter are alternatives (OR); different filters combi
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -460,22 +460,30 @@ def _facet_counts(filterset):
     # them: a national directory's list then reads the links of the partnerships selected,
     # not every link to test whether its partnership is among them.
     division = filterset.chosen_division
-    members = PartnershipMember.objects.order_by()
     partnerships = selection("region")
+    members = PartnershipMember.objects.order_by()
     if partnerships is not None:
         members = members.filter(partnership__in=partnerships)
     if division is None or division.slug == REPERTOIRE_DIVISION:
         regions = MalianRegion.objects.all()
-        region_of = "collectivity__malian_region"
+        region = "collectivity__malian_region"
     else:
-        regions = AdministrativeUnit.objects.in_division(division).regions().order_by(
-            F("number").asc(nulls_last=True), "name"
+        regions = (
+            AdministrativeUnit.objects.in_division(division)
+            .regions()
+            .order_by(F("number").asc(nulls_last=True), "name")
         )
-        members = members.filter(collectivity__placements__division=division)
-        region_of = "collectivity__placements__region"
+        # The division's placement of each member, in the one join that the grouping reads.
+        members = members.annotate(
+            placed=FilteredRelation(
+                "collectivity__placements",
+                condition=Q(collectivity__placements__division=division),
+            )
+        )
+        region = "placed__region"
     counts = dict(
-        members.filter(**{f"{region_of}__isnull": False})
-        .values_list(region_of)
+        members.filter(**{f"{region}__isnull": False})
+        .values_list(region)
         .annotate(n=Count("partnership", distinct=True))
     )
     add("region", [(r.slug, r.name, counts.get(r.pk, 0)) for r in regions])
