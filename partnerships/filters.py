@@ -30,7 +30,7 @@ from .models import (
     PartnershipStatus,
     has_partner,
 )
-from .search import search_partnerships
+from .search import matching, search_partnerships
 from .validators import validate_year
 
 FIRST_DECADE, LAST_DECADE = 1960, 2000
@@ -222,9 +222,21 @@ class FacetsMixin:
         """
         queryset = self.queryset.all()
         for key, value in self.form.cleaned_data.items():
-            if key not in (name, "ordering", "division"):
-                queryset = self.filters[key].filter(queryset, value)
+            if key in (name, "ordering", "division"):
+                continue
+            if key in ("search", "q") and value and hasattr(self, "search_words"):
+                # The facets need the matches, not their rank: found once for every facet.
+                if value == self.search_words:
+                    queryset = queryset.filter(self.search_matches())
+                continue
+            queryset = self.filters[key].filter(queryset, value)
         return queryset
+
+    def search_matches(self):
+        """The condition "the search matches", its matches found once per request."""
+        if not hasattr(self, "_search_matches"):
+            self._search_matches = matching(self.search_words)
+        return self._search_matches
 
 
 def _chosen(filterset, name):

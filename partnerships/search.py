@@ -18,6 +18,7 @@ import re
 
 from django.db import connection, connections, transaction
 from django.db.models import F, FloatField, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Sign, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -339,6 +340,17 @@ def search_partnerships(queryset: QuerySet, query: str) -> QuerySet:
     if connections[queryset.db].vendor == "postgresql":
         return _search_postgresql(queryset, query, words, folded, bonus)
     return _search_sqlite(queryset, words, bonus)
+
+
+def matching(query) -> Q:
+    """The condition "a partnership ``query`` matches", unranked: what the facets of a search
+    count among. On PostgreSQL its keys as one array parameter (the index read once, not once
+    per facet, and no per-row test of the search in each facet's plan); elsewhere a subquery."""
+    found = search_partnerships(Partnership.objects.all(), query).order_by().values("pk")
+    if connections[found.db].vendor != "postgresql":
+        return Q(pk__in=found)
+    keys = list(found.values_list("pk", flat=True))
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [keys]))
 
 
 def _search_postgresql(queryset, query, words, folded, bonus):
