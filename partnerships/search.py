@@ -17,7 +17,18 @@ partnerships concerned; their documents are rewritten once when the transaction 
 import re
 
 from django.db import connection, connections, transaction
-from django.db.models import F, FloatField, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Sign, StrIndex
 from django.utils.html import escape
@@ -363,10 +374,17 @@ def _search_postgresql(queryset, query, words, folded, bonus):
         # With several words, every word must match instead; a short word ("eau") has too few
         # trigrams to be told from others.
         matches |= Q(search_document__folded_names__trigram_word_similar=folded)
+    # A misspelt name's matches are ranked by how close the name is; the others by ts_rank
+    # and the bonus alone: the trigram similarity of every match of a common word ("école":
+    # a third of a national directory) would cost more than the rest of the search.
+    closeness = Case(
+        When(search_document__vector=search_query, then=Value(0.0)),
+        default=TrigramWordSimilarity(Value(folded), F("search_document__folded_names"))
+        * Value(0.5),
+        output_field=FloatField(),
+    )
     return queryset.filter(matches).annotate(
-        search_rank=SearchRank(F("search_document__vector"), search_query)
-        + TrigramWordSimilarity(Value(folded), F("search_document__folded_names")) * Value(0.5)
-        + bonus
+        search_rank=SearchRank(F("search_document__vector"), search_query) + closeness + bonus
     )
 
 
