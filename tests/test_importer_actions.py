@@ -809,3 +809,17 @@ def test_cachan_one_row_per_printed_action():
     assert [i.value for i in report if i.kind == "missing-domain"] == [
         "lignes 1677, 1684, 1689, 1693, 1696, 1701, 1710"
     ]
+
+
+def test_la_fouillouse_blank_budget_cell_keeps_its_year():
+    """Développement (l. 7361) prints five years and four sums: 2003 faces a blank cell."""
+    by_domain = {r[1]: r for r in rows(_before(7312))}
+    years = "2001\n2002\n2003\n2004\n2005"
+    assert by_domain["Développement"][2:] == (years, "3000 €\n1000 €\n\n2800 €\n6050 €")
+    assert by_domain["Ruralité"][2:] == (years, "10 000 €\n6000 €\n5000 €\n5000 €\n6500 €")
+    assert by_domain["Éducation et formation"][3] == "1500 €\n1500 €\n3100 €\n5000 €\n2200 €"
+
+
+def _before(line: int) -> int:
+    """The key of the table printed before ``line`` (tables are keyed by the previous date)."""
+    return max(key for key in tables() if key < line)

@@ -476,3 +476,16 @@ def test_every_other_french_partner_is_placed_or_said_to_have_no_department(data
         if not c["department"] and c["kind"] != "region" and fold(c["name"]) not in none
     }
     assert left == reported == {"Meylan", "Communauté de communes du Pays de la Marche"}
+
+
+def test_a_sum_facing_a_year_is_that_year_s_budget(dataset):
+    """La Fouillouse prints years and sums line for line; 2003's Développement cell is blank."""
+    budgets = [
+        (b["year"], b["as_printed"])
+        for b in objects(dataset, "budget")
+        if b["partnership"] == ["la-fouillouse-sio"] and b["action"] == ["la-fouillouse-sio", 3]
+    ]
+    assert budgets == [(2001, "3000 €"), (2002, "1000 €"), (2004, "2800 €"), (2005, "6050 €")]
+    # where the two columns do not pair line for line no year is given (Draveil: 3 dates, 2 sums)
+    draveil = [b for b in objects(dataset, "budget") if b["partnership"] == ["draveil-sandare"]]
+    assert draveil and all(b["year"] is None for b in draveil)

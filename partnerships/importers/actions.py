@@ -342,6 +342,53 @@ def _join_cell(lines: list[str]) -> str | None:
     return "\n".join(items) or None
 
 
+def _budget_cell(lines: list[str], period: str | None) -> str | None:
+    """A budget cell, keeping its blank cells where they face a date.
+
+    A column of sums facing a column of years, one a line, may leave a year without a sum: the
+    extraction prints a line of spaces there (La Fouillouse, "3000 € / 1000 € / ␣ / 2800 €").
+    Dropping it would give 2800 € to 2003 instead of 2004, so the blank is kept as an empty
+    line, but only where the counts agree exactly: as many sums and blanks as dates.
+    """
+    joined = _join_cell(lines)
+    if not joined or not period:
+        return joined
+    runs: list[list[str]] = [[]]
+    blanks: list[int] = [0]
+    for raw in lines:
+        if raw.strip():
+            if blanks[-1] and runs[-1]:
+                runs.append([])
+                blanks.append(0)
+            runs[-1].append(raw)
+        elif runs[-1]:
+            blanks[-1] += 1
+    if len(runs) < 2:
+        return joined
+    items: list[str] = []
+    for index, run in enumerate(runs):
+        items += (_join_cell(run) or "").split("\n")
+        if index < len(runs) - 1:
+            items += [""] * blanks[index]
+    if len(items) != len(period.split("\n")) or not all(
+        _is_amount_line(item) for item in items if item
+    ):
+        return joined
+    return "\n".join(items)
+
+
+def yearly_amounts(period: str | None, budget: str | None) -> list[tuple[int, str]]:
+    """(year, sum as printed) where a dates cell of single years faces a budget cell line for
+    line ("2001 / 2002 / …" and "1500 € / 1500 € / …"); empty when they do not pair exactly."""
+    years = (period or "").split("\n")
+    sums = (budget or "").split("\n")
+    if len(years) < 2 or len(years) != len(sums):
+        return []
+    if not all(re.fullmatch(_YEAR, year.strip()) for year in years):
+        return []
+    return [(int(year), text) for year, text in zip(years, sums, strict=True) if text.strip()]
+
+
 # An actions cell line ending on these words or signs goes on after a blank line ("de la" /
 # "République"): the blank is a wrap, not the gap between two printed actions.
 _GOES_ON_RE = re.compile(
@@ -1431,7 +1478,7 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
         description = _join_actions([ln[1] for _, ln in row.actions])
         period = _join_cell([ln[1] for _, ln in row.period])
-        budget = _join_cell([ln[1] for _, ln in row.budget])
+        budget = _budget_cell([ln[1] for _, ln in row.budget], period)
         if domain and SECTION_RE.match(domain) and not (description or period or budget):
             problems.append(
                 ReportItem(

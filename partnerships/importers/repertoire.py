@@ -332,6 +332,7 @@ class Assembler:
                 self.report[reported:] = [
                     i for i in self.report[reported:] if i.kind != "unreadable-amount"
                 ]
+            _date_amounts(amounts, record)
             if record.is_total:
                 draft.totals.append({"record": record, "amounts": amounts})
                 continue
@@ -1216,6 +1217,21 @@ def is_cumulative(text: str | None, as_printed: str) -> bool:
     ends = [i for i in (text.find(" soit ", start), text.find(". ", start)) if i >= 0]
     clause = text[clause_start : min(ends) if ends else len(text)]
     return bool(CUMULATIVE_RE.search(clause)) and not PER_YEAR_RE.search(clause)
+
+
+def _date_amounts(amounts, record) -> None:
+    """Give each sum of a budget cell the year printed on its line of the dates cell."""
+    pairs = actions_parser.yearly_amounts(record.period_as_printed, record.budget_as_printed)
+    index, position = 0, 0
+    for amount in amounts:
+        # the sums are read in printed order: look for each after the one before it
+        while index < len(pairs) and pairs[index][1].find(amount.as_printed, position) < 0:
+            index, position = index + 1, 0
+        if index == len(pairs):
+            return
+        position = pairs[index][1].find(amount.as_printed, position) + len(amount.as_printed)
+        if amount.year is None:
+            amount.year = pairs[index][0]
 
 
 def obj(model: str, **fields) -> dict:
