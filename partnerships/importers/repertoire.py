@@ -483,8 +483,9 @@ class Assembler:
                 self.note(
                     draft.line,
                     "commune-without-department",
-                    "Collectivité française sans département imprimé, absente de la table "
-                    f"{PARTNER_DEPARTMENTS} : saisir son département.",
+                    "Collectivité française dont la fiche ou la liste n'imprime pas le "
+                    "département, et qu'aucune table de référence (communes, intercommunalités) "
+                    "ne situe : chercher son siège et saisir son département.",
                     draft.name,
                     "department",
                 )
