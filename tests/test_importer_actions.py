@@ -89,9 +89,10 @@ def test_alencon_rows():
     assert actions[2].description.startswith("Rénovation de 14 classes")
     assert "(en plus" not in actions[2].description
     assert actions[3].description.startswith("Matériel médical, dans conteneurs précités")
-    # the label glued to the end of SANTE's budget cell opens the ARTISANAT row
-    assert (
-        actions[4].description == "6 échanges de savoir-faire 6 artisans Klais en stage à Alençon."
+    # the label glued to the end of SANTE's budget cell opens the ARTISANAT row; its two
+    # actions face their two dates ("2001 et 2004", "2002")
+    assert actions[4].description == (
+        "6 échanges de savoir-faire\n6 artisans Klais en stage à Alençon."
     )
     assert actions[5].description.startswith("Par la ville d’Alençon, à Koutiala:")
     assert problems == []
@@ -823,3 +824,49 @@ def test_la_fouillouse_blank_budget_cell_keeps_its_year():
 def _before(line: int) -> int:
     """The key of the table printed before ``line`` (tables are keyed by the previous date)."""
     return max(key for key in tables() if key < line)
+
+
+def test_grand_lyon_actions_printed_without_a_blank_face_their_dates():
+    """Rows 6 and 7 (l. 7967-7990) stack two actions with no blank line between them, each
+    facing its own date: as many actions as dates."""
+    by_line = {a.line: a for a in parsed(_before(7865))[0]}
+    numerique, finances = by_line[7967], by_line[7980]
+    assert (numerique.description, numerique.period_as_printed) == (
+        "Analyse de la situation locale et préconisations\nEnvoi de matériels informatiques",
+        "Décembre 2007\nDécembre 2008",
+    )
+    assert finances.description.split("\n") == [
+        "Analyse du budget et des capacités financières du District en vue d’une amélioration "
+        "de la perception des taxes locales.",
+        "Dossier suivi en partenariat avec Montréal",
+    ]
+    # a heading and its text are one action, whatever the dates (Montreuil / Yélimané)
+    montreuil = next(a for a in parsed(_before(8899))[0] if a.line <= 8899 <= a.line + 20)
+    assert montreuil.description.startswith("L’adduction d’eau potable en vue")
+    assert "\n" not in montreuil.description
+
+
+@pytest.mark.parametrize(
+    "lines, dates, expected",
+    [
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            2,
+            "Analyse et préconisations\nEnvoi de matériel",
+        ),
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            3,
+            "Analyse et préconisations Envoi de matériel",
+        ),
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            0,
+            "Analyse et préconisations Envoi de matériel",
+        ),
+    ],
+)
+def test_join_actions_split_by_their_dates_only_when_counts_agree(lines, dates, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert _join_actions(lines, dates) == expected

@@ -398,14 +398,29 @@ _GOES_ON_RE = re.compile(
 )
 
 
-def _join_actions(lines: list[str]) -> str | None:
+def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     """An actions cell: one line per printed action, an action's wrapped lines joined.
 
     The cell stacks its actions one under the other with a blank line between them, facing
     their dates and budgets; a blank line is also where the extraction cut a sentence, so a
     blank starts a new action only when the text before it is finished and the next line opens
     like an action (a capital, a digit, a dash).
+
+    Some cells print their actions with no blank between them ("Analyse de la situation locale
+    et / préconisations / Envoi de matériels informatiques" facing "Décembre 2007 / Décembre
+    2008"): when the row prints more ``dates`` than the blanks give actions, a finished line
+    followed by one opening like an action also starts one, if that gives exactly as many
+    actions as dates.
     """
+    joined = _actions_items(lines, at_blank_only=True)
+    if 1 < dates and len(joined) < dates:
+        finer = _actions_items(lines, at_blank_only=False)
+        if len(finer) == dates:
+            joined = finer
+    return "\n".join(joined) or None
+
+
+def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
     items: list[list[str]] = [[]]
     blank = False
     for raw in lines:
@@ -416,17 +431,18 @@ def _join_actions(lines: list[str]) -> str | None:
             blank = bool(items[-1])
             continue
         if (
-            blank
+            (blank or not at_blank_only)
             and items[-1]
             and (text[0].isupper() or text[0].isdigit() or text[0] in "-–•")
             and not _GOES_ON_RE.search(items[-1][-1].strip())
+            and (blank or not items[-1][-1].rstrip().endswith(":"))  # a heading and its text
             and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
         ):
             items.append([])
         items[-1].append(raw)
         blank = False
     joined = [clean_text(item) for item in items if item]
-    return "\n".join(text for text in joined if text) or None
+    return [text for text in joined if text]
 
 
 # ---------------------------------------------------------------- the table
@@ -1476,8 +1492,10 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     records: list[ActionRecord] = []
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
-        description = _join_actions([ln[1] for _, ln in row.actions])
         period = _join_cell([ln[1] for _, ln in row.period])
+        description = _join_actions(
+            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0
+        )
         budget = _budget_cell([ln[1] for _, ln in row.budget], period)
         if domain and SECTION_RE.match(domain) and not (description or period or budget):
             problems.append(
