@@ -392,7 +392,7 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 339
+    assert len(actions) == 345  # Viroflay's two tables of columns: 10 rows, not 4 merged cells
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     # one item per parsed row without a domain, one per table read by hand (naming its rows)
@@ -870,3 +870,65 @@ def test_join_actions_split_by_their_dates_only_when_counts_agree(lines, dates, 
     from partnerships.importers.actions import _join_actions
 
     assert _join_actions(lines, dates) == expected
+
+
+def test_viroflay_tables_of_columns_realigned_row_by_row():
+    """Viroflay / Kolokani (l. 12523-12579) prints two tables column after column: labels,
+    then actions, then one shared period, then sums and a total. Every column counts the same
+    rows, paragraph for paragraph, so the rows are rebuilt in order."""
+    records, problems = parsed(_before(12523))
+    rows = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in records
+        if not a.is_total
+    ]
+    assert rows[:4] == [
+        (
+            "Santé",
+            "Maternité – Farine de sevrage…",
+            "Sur les 20 premières années : 1981-2001",
+            "460 kF",
+        ),
+        (
+            "Eau",
+            "Puits – barrages…",
+            "Sur les 20 premières années : 1981-2001",
+            "434 kF (appui du SEDIF)",
+        ),
+        ("Education", "Ecoles", "Sur les 20 premières années : 1981-2001", "256 kF"),
+        ("Formation", "Appui conseil", "Sur les 20 premières années : 1981-2001", "242 kF"),
+    ]
+    assert [r[0] for r in rows[4:]] == [
+        "Formation",
+        "Education – Santé",
+        "Eau",
+        "Education",
+        "Santé",
+        "Divers",
+    ]
+    assert rows[6] == (
+        "Eau",
+        "Puits – forages + adduction d’eau",
+        "De 2001 à 2006",
+        "126 520 € (appui du SEDIF)",
+    )
+    assert rows[9][1:] == ("Radio rurale, sensibilisation…", "De 2001 à 2006", "9 775 €")
+    assert [a.budget_as_printed for a in records if a.is_total] == ["T : 1 392 kF", "T : 234 879 €"]
+    # a printed total confirms the rows: no review item
+    assert not [p for p in problems if p.kind in ("split-domain-cell", "uncertain-alignment")]
+
+
+def test_a_table_of_columns_whose_counts_differ_is_flagged_not_realigned():
+    """Sofara-Fakala (l. 9688-9770): two labels, three actions, three dates, three sums — the
+    labels cannot be given out one to one, so the table is flagged with its lines."""
+    _, problems = parsed(_before(9688))
+    [flag] = [p for p in problems if p.kind == "uncertain-alignment"]
+    assert flag.line == 9688
+    assert "lignes 9688 à 9770" in flag.message
+    assert "2 domaines, 3 paragraphes d'actions, 3 dates et 3 montants" in flag.message
+
+
+def test_one_label_printed_over_several_lines_is_not_a_table_of_columns():
+    """« ÉDUCATION / FORMATION des JF / Déscolarisées » (l. 4523) is one row's label."""
+    _, problems = parsed(_before(4523))
+    assert not [p for p in problems if "colonne après colonne" in p.message]

@@ -1481,6 +1481,17 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
         return _parse_project_table(lines)
     problems: list[ReportItem] = []
     labels = _known_labels()
+    realigned: list[ActionRecord] = []
+    for section in _column_sections(lines, labels):
+        result = _realign_columns(section)
+        if result is None:
+            problems.append(_column_problem(section))
+            continue
+        realigned += result[0]
+        problems += result[1]
+        lines = [(n, t) for n, t in lines if not section.first <= n <= section.last]
+    if realigned and not any(t.strip() for _, t in lines if not _is_header_line(t)):
+        return realigned, problems
     blocks, _euros = _blocks(lines, problems)
     blocks = _split_mixed_blocks(blocks, labels)
     rows: list[_Row] = []
@@ -1551,7 +1562,247 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
                 end_year=end,
             )
         )
-    return records, problems
+    return sorted(records + realigned, key=lambda record: record.line), problems
+
+
+# ------------------------------------------------------- tables printed column after column
+
+TABLE_TOTAL_RE = re.compile(r"^(?:T\s*:|(?:sous[-\s]?)?total\b)", re.IGNORECASE)
+
+
+@dataclass
+class _ColumnSection:
+    """Part of a table the extraction printed column after column: its domain labels, then
+    its actions, then its dates and sums, each column keeping the blank lines of its cells."""
+
+    first: int
+    last: int
+    labels: list[list[Line]]  # paragraphs of label lines
+    actions: list[list[Line]]  # paragraphs of action lines
+    tail: list[Line]  # dates, sums, totals and their continuation lines
+    label_count: int = 0
+
+    def dates(self) -> list[str]:
+        items: list[str] = []
+        for _, text in self.tail:
+            stripped = text.strip()
+            if (
+                _is_amount_line(stripped)
+                or TABLE_TOTAL_RE.match(stripped)
+                or (stripped.startswith("(") and stripped.endswith(")"))  # "(kF courant)"
+            ):
+                break
+            if items and (stripped[0].islower() or not _is_date_line(items[-1])):
+                items[-1] += " " + stripped  # "Sur les 20 / premières années : / 1981-2001"
+            else:
+                items.append(stripped)
+        return [collapse(item) or "" for item in items]
+
+    def sums(self) -> tuple[list[str], list[str], list[Line]]:
+        """(row sums, totals, legend lines): a sum goes on over its continuation lines
+        ("434 kF (appui / du SEDIF)"); a line in brackets before the first sum is the
+        column's legend ("(kF courant)")."""
+        sums: list[str] = []
+        totals: list[str] = []
+        legend: list[Line] = []
+        started = False
+        for number, text in self.tail:
+            stripped = text.strip()
+            if TABLE_TOTAL_RE.match(stripped):
+                totals.append(stripped)
+                started = True
+            elif _is_amount_line(stripped):
+                sums.append(stripped)
+                started = True
+            elif not started:
+                if stripped.startswith("(") and stripped.endswith(")"):
+                    legend.append((number, text))
+            elif sums and not totals:
+                sums[-1] += " " + stripped
+            else:
+                return [], [], []  # text after a total: not a plain column of sums
+        return [collapse(x) or "" for x in sums], [collapse(x) or "" for x in totals], legend
+
+    def rows(self) -> list[tuple[list[Line], Line]] | None:
+        """Each label with its action, when each column prints one line per row in the same
+        paragraphs (Viroflay: "Santé / Eau" facing "Maternité… / Puits…"); else None."""
+        if [len(p) for p in self.labels] != [len(p) for p in self.actions]:
+            return None
+        pairs = []
+        for labels, actions in zip(self.labels, self.actions, strict=True):
+            for label, action in zip(labels, actions, strict=True):
+                if action[1].strip()[0].islower() or label[1].strip()[0].islower():
+                    return None  # a wrapped cell: lines are not rows
+                pairs.append(([label], action))
+        return pairs
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    paragraphs: list[list[Line]] = [[]]
+    for number, text in lines:
+        if is_footer(text) or TITLE_RE.search(text) or _is_header_line(text):
+            continue
+        if text.strip():
+            paragraphs[-1].append((number, text))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
+
+
+def _is_label_paragraph(paragraph: list[Line], labels: list[str]) -> bool:
+    texts = [text.strip() for _, text in paragraph]
+    return (
+        all(
+            len(t) <= LABEL_WIDTH and not _is_date_line(t) and not _is_amount_line(t) for t in texts
+        )
+        and texts[0][0].isupper()
+        and any(fold(texts[0]) == key or fold(texts[0]).startswith(key + " ") for key in labels)
+    )
+
+
+def _label_count(paragraphs: list[list[Line]], labels: list[str]) -> int:
+    """How many labels the paragraphs print: a line opening on a known label starts one,
+    unless the line before it goes on ("Développement des / activités agricoles")."""
+    count = 0
+    for paragraph in paragraphs:
+        previous = ""
+        for _, text in paragraph:
+            folded = fold(text.strip())
+            known = any(folded == key or folded.startswith(key + " ") for key in labels)
+            if known and text.strip()[0].isupper() and not _GOES_ON_RE.search(previous):
+                count += 1
+            previous = text.strip()
+    return count
+
+
+def _has_date_or_sum(paragraph: list[Line]) -> bool:
+    return any(_is_date_line(t.strip()) or _is_amount_line(t.strip()) for _, t in paragraph)
+
+
+def _column_sections(lines: list[Line], labels: list[str]) -> list[_ColumnSection]:
+    """The parts of a table printed column after column: two or more label lines in a row,
+    then paragraphs of actions with no date or sum in them, then the dates and sums."""
+    paragraphs = _paragraphs(lines)
+    sections: list[_ColumnSection] = []
+    index = 0
+    while index < len(paragraphs):
+        start = index
+        while index < len(paragraphs) and _is_label_paragraph(paragraphs[index], labels):
+            index += 1
+        label_paragraphs = paragraphs[start:index]
+        if _label_count(label_paragraphs, labels) < 2:
+            index = start + 1
+            continue
+        action_start = index
+        while (
+            index < len(paragraphs)
+            and not _has_date_or_sum(paragraphs[index])
+            and not _is_label_paragraph(paragraphs[index], labels)
+        ):
+            index += 1
+        action_paragraphs = paragraphs[action_start:index]
+        tail_start = index
+        while (
+            index < len(paragraphs)
+            and not _is_label_paragraph(paragraphs[index], labels)
+            and (index == tail_start or not _starts_like_actions(paragraphs[index]))
+        ):
+            index += 1
+        tail = [line for p in paragraphs[tail_start:index] for line in p]
+        if not action_paragraphs or not tail or not _has_date_or_sum(tail):
+            index = max(index, start + 1)
+            continue
+        section = _ColumnSection(
+            first=label_paragraphs[0][0][0],
+            last=tail[-1][0],
+            labels=label_paragraphs,
+            actions=action_paragraphs,
+            tail=tail,
+            label_count=_label_count(label_paragraphs, labels),
+        )
+        # several labels over a single row is one label printed in words ("ÉDUCATION /
+        # FORMATION des JF"): columns need at least two rows to be out of line
+        if max(len(action_paragraphs), len(section.dates()), len(section.sums()[0])) >= 2:
+            sections.append(section)
+    return sections
+
+
+def _starts_like_actions(paragraph: list[Line]) -> bool:
+    """A paragraph of the next row's text, not a continuation of the dates and sums."""
+    return not _has_date_or_sum(paragraph) and any(
+        len(t.strip()) > LABEL_WIDTH for _, t in paragraph
+    )
+
+
+def _realign_columns(
+    section: _ColumnSection,
+) -> tuple[list[ActionRecord], list[ReportItem]] | None:
+    """Rows rebuilt from a column-after-column section where every column counts the same
+    number of rows (the dates may be one cell shared by all); None where they do not."""
+    rows = section.rows()
+    if rows is None:
+        return None
+    dates = section.dates()
+    sums, totals, _legend = section.sums()
+    if len(dates) not in (0, 1, len(rows)) or len(sums) not in (0, len(rows)):
+        return None
+    if not dates and not sums:
+        return None
+    records = []
+    for index, (label, (_number, text)) in enumerate(rows):
+        period = dates[0] if len(dates) == 1 else (dates[index] if dates else None)
+        start, end = parse_years(period)
+        records.append(
+            ActionRecord(
+                line=label[0][0],
+                domain_as_printed=collapse(" ".join(t for _, t in label)),
+                description=collapse(text),
+                period_as_printed=period,
+                budget_as_printed=sums[index] if sums else None,
+                start_year=start,
+                end_year=end,
+            )
+        )
+    records += [
+        ActionRecord(
+            line=section.last,
+            domain_as_printed=None,
+            description=None,
+            budget_as_printed=total,
+            is_total=True,
+        )
+        for total in totals
+    ]
+    if totals:
+        return records, []  # the printed total is checked against the rows (total-mismatch)
+    report = [
+        ReportItem(
+            line=section.first,
+            kind="realigned-columns",
+            message=f"Tableau imprimé colonne après colonne (lignes {section.first} à "
+            f"{section.last}) : {len(rows)} domaines, {len(rows)} actions et "
+            f"{len(sums) or len(dates)} dates ou montants, remis ligne à ligne dans l'ordre. "
+            "Vérifier sur le PDF que chaque montant est bien celui de sa ligne.",
+            value=" | ".join(r.domain_as_printed or "" for r in records if not r.is_total),
+            field="actions",
+        )
+    ]
+    return records, report
+
+
+def _column_problem(section: _ColumnSection) -> ReportItem:
+    sums = section.sums()[0]
+    return ReportItem(
+        line=section.first,
+        kind="uncertain-alignment",
+        message=f"Tableau imprimé colonne après colonne (lignes {section.first} à "
+        f"{section.last}) : {section.label_count} domaines, {len(section.actions)} "
+        f"paragraphes d'actions, {len(section.dates())} dates et {len(sums)} montants, qui ne "
+        "se répondent pas un à un. Le tableau tel qu'imprimé est joint à la fiche ; vérifier "
+        "sur le PDF le domaine, la date et le montant de chaque action.",
+        value=f"lignes {section.first}-{section.last}",
+        field="actions",
+    )
 
 
 def table_is_in_euros(lines: list[Line]) -> bool:

@@ -375,8 +375,19 @@ class Assembler:
 
     def check_totals(self, draft: PartnershipDraft):
         """A printed total is checked against the sum of the rows' amounts (in euros)."""
-        rows = [a for action in draft.actions for a in action["amounts"] if not a.is_total]
-        for total in draft.totals:
+        previous = 0
+        for total in sorted(draft.totals, key=lambda t: t["record"].line):
+            # a table printed in parts totals each part: a total sums the rows above it, up
+            # to the total before it (Viroflay: 1981-2001 in francs, then 2001-2006 in euros)
+            line = total["record"].line
+            rows = [
+                a
+                for action in draft.actions
+                if previous < action["record"].line <= line
+                for a in action["amounts"]
+                if not a.is_total
+            ]
+            previous = line
             for amount in total["amounts"]:
                 printed = to_eur(amount.amount, amount.currency)
                 summed = sum((to_eur(a.amount, a.currency) for a in rows), Decimal(0))
