@@ -390,6 +390,14 @@ def test_review_items_are_doubts_in_words(dataset):
     # what is certain is not an item: "en cours", splits of Annexe 1 rows that a name tells
     assert not [i for i in dataset.report if i.value.strip().lower() == "en cours"]
     assert kinds["guessed-split"] == 0
+    # nor a rubric printed twice (kept end to end), a side all the phone numbers settle, a
+    # bare sum under a "(en euros)" header, a total in the currency all its rows print
+    assert kinds["repeated-section"] == kinds["side-mismatch"] == 0
+    assert [i.line for i in dataset.report if i.kind == "guessed-side"] == [246]
+    currency = [i for i in dataset.report if i.kind == "assumed-currency"]
+    assert not [i for i in currency if "en-tête" in i.message]
+    assert not [i for i in currency if i.value in ("104 000", "108 000")]  # AIMF TOTAL lines
+    assert [i.line for i in currency if "en-tête" not in i.message]  # the others stay
     assert len(dataset.report) < 199
     assert all(len(i.message) <= 300 for i in dataset.report)
 

@@ -1482,10 +1482,12 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     problems: list[ReportItem] = []
     labels = _known_labels()
     realigned: list[ActionRecord] = []
+    flagged: list[tuple[int, int]] = []
     for section in _column_sections(lines, labels):
         result = _realign_columns(section)
         if result is None:
             problems.append(_column_problem(section))
+            flagged.append((section.first, section.last))
             continue
         realigned += result[0]
         problems += result[1]
@@ -1562,6 +1564,12 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
                 end_year=end,
             )
         )
+    # a flagged table of columns says it all: no second item for its merged label cells
+    problems = [
+        p
+        for p in problems
+        if p.kind != "split-domain-cell" or not any(a <= p.line <= b for a, b in flagged)
+    ]
     return sorted(records + realigned, key=lambda record: record.line), problems
 
 

@@ -320,12 +320,21 @@ class Assembler:
         self.report += report
         draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
+        header_says_euros = actions_parser.table_is_in_euros(fiche.actions_lines)
         draft.actions = []
         for record in records:
             reported = len(self.report)
             amounts = self.amounts(
                 record.budget_as_printed, record.line, "budget", currency, reason
             )
+            if header_says_euros or (record.is_total and _rows_printed_in(draft, currency)):
+                # no doubt left: the column's header prints "(en euros)", or a total is in the
+                # currency its rows all print ("TOTAL 108 000" under "33 000 €"…)
+                self.report[reported:] = [
+                    i
+                    for i in self.report[reported:]
+                    if not i.message.startswith("Montant sans devise : euros retenus")
+                ]
             if record.read_by_hand:
                 # a person read these cells: words in the budget column ("aux frais des
                 # voyageurs", "Phase 2") are what the fiche prints, not amounts to decipher
@@ -1229,6 +1238,17 @@ def is_cumulative(text: str | None, as_printed: str) -> bool:
     ends = [i for i in (text.find(" soit ", start), text.find(". ", start)) if i >= 0]
     clause = text[clause_start : min(ends) if ends else len(text)]
     return bool(CUMULATIVE_RE.search(clause)) and not PER_YEAR_RE.search(clause)
+
+
+PRINTED_CURRENCY_RE = re.compile(r"€|\beuros?\b|\bF\b|\bFF\b|\bfrancs?\b|\bCFA\b|\bkF\b", re.I)
+
+
+def _rows_printed_in(draft, currency) -> bool:
+    """Whether the rows of the table so far all print their currency, and it is ``currency``."""
+    amounts = [a for action in draft.actions for a in action["amounts"]]
+    return bool(amounts) and all(
+        a.currency == currency and PRINTED_CURRENCY_RE.search(a.as_printed) for a in amounts
+    )
 
 
 def _date_amounts(amounts, record) -> None:
