@@ -188,6 +188,8 @@ def test_fixtures_are_deterministic(dataset):
         ("556 964 habitants", 556964),
         ("", None),
         ("inconnu", None),
+        ("156 villes membres", None),  # the AIMF counts member cities
+        ("36 000 (30 villages°)", 36000),  # Markala: its inhabitants, then its villages
     ],
 )
 def test_parse_population(printed, population):

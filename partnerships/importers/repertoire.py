@@ -166,7 +166,11 @@ def formalisation_kind(text: str | None) -> str:
     return kind
 
 
-COUNT_OF_MEMBERS_RE = re.compile(r"\d\s*(villes|communes|membres|villages)\b", re.IGNORECASE)
+# the number printed first counts members: "156 villes membres"; not "36 000 (30 villages°)",
+# a commune's inhabitants and then its villages
+COUNT_OF_MEMBERS_RE = re.compile(
+    r"^\D*\d[\d\s.]*\s*(villes|communes|membres|villages)\b", re.IGNORECASE
+)
 MILLION_RE = re.compile(r"(\d+(?:[,.]\d+)?)\s*millions?\b", re.IGNORECASE)
 URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 
@@ -419,7 +423,8 @@ class Assembler:
             # A population printed for a group of partners is the group's, not each one's.
             if alone:
                 draft.population = parse_population(ref.population_as_printed)
-                if draft.population is None:
+                counts_members = COUNT_OF_MEMBERS_RE.search(ref.population_as_printed)
+                if draft.population is None and not counts_members:
                     self.note(
                         ref.line,
                         "unreadable-population",
