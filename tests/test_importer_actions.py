@@ -392,7 +392,8 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 345  # Viroflay's two tables of columns: 10 rows, not 4 merged cells
+    # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau
+    assert len(actions) == 346
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     # one item per parsed row without a domain, one per table read by hand (naming its rows)
@@ -932,3 +933,29 @@ def test_one_label_printed_over_several_lines_is_not_a_table_of_columns():
     """« ÉDUCATION / FORMATION des JF / Déscolarisées » (l. 4523) is one row's label."""
     _, problems = parsed(_before(4523))
     assert not [p for p in problems if "colonne après colonne" in p.message]
+
+
+def test_bures_jeunes_is_a_label_alone_and_eau_opens_its_own_row():
+    """Every row of Bures' table prints its label then its text on one line ("Santé Petit
+    matériel…"); « Jeunes » (l. 1509) is printed alone and « Eau Creusement… » is the next
+    row (read by hand: a label alone may as well head the text below it, as at Quimperlé)."""
+    by_line = {a.line: a for a in parsed(_before(1468))[0]}
+    assert (by_line[1509].domain_as_printed, by_line[1509].description) == ("Jeunes", None)
+    eau = by_line[1511]
+    assert (eau.domain_as_printed, eau.period_as_printed, eau.budget_as_printed) == (
+        "Eau",
+        "2004-2005",
+        "34 000 €",
+    )
+    assert eau.description.split("\n")[0] == "Creusement, surcreusement, réhabilitation de puits"
+
+
+def test_bagnolet_three_dates_for_three_actions():
+    """« 2004 / décembre 2004 / novembre 2005 » (l. 1207-1210) are three dates, not one."""
+    [sante] = [a for a in parsed(_before(1194))[0] if a.line == 1194]
+    assert sante.period_as_printed == "2004\ndécembre 2004\nnovembre 2005"
+    assert sante.description.split("\n") == [
+        "Création d’un centre de santé",
+        "Formation d’une matronne à Bagnolet pour assurer le fonctionnement du centre",
+        "Envoie d’un container de matériels médicaux.",
+    ]

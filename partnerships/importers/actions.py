@@ -330,6 +330,10 @@ def _join_cell(lines: list[str]) -> str | None:
             )
             if re.match(r"^(?:de|du)\s+\d", text) and re.search(rf"{_YEAR}\W*$", prev):
                 continues = False
+            if re.match(rf"^(?:{MONTHS})\s+{_YEAR}\b", text, re.IGNORECASE) and re.search(
+                rf"{_YEAR}\W*$", prev
+            ):
+                continues = False  # "2004 / décembre 2004 / novembre 2005": three dates
             if re.match(r"^total\b", text, re.IGNORECASE):
                 continues = False
             if continues and not re.search(r"\w-$", prev):
