@@ -166,7 +166,8 @@ def test_cg_ain_row_without_domain():
         (12801, "Développement économique local", "Programme sur 3 ans (2000, 2001 et 2002)",
          "38 112 € sur l’exercice 2000\n38 112 € sur l’exercice 2001\n"
          "38 112 € sur l’exercice 2002"),
-        (12835, "Développement économique local", None,
+        (12835, "Développement économique local",
+         "Consolidation des acquis (précédent programme) sur 3 ans (2004, 2005 et 2006)",
          "38 815 € sur l’exercice 2004\n28 956 € sur l’exercice 2005\n"
          "19 038 € sur l’exercice 2006"),
         (12854, "Développement économique local",
@@ -175,6 +176,9 @@ def test_cg_ain_row_without_domain():
     assert actions[0].description.startswith("Financement de micro-projets dont la finalité")
     assert "Aide attribuée à Handicap International" in actions[0].description
     assert (actions[0].start_year, actions[0].end_year) == (2000, 2002)
+    # "Idem Consolidation des…": the actions cell says "Idem", the dates cell the rest, as the
+    # row above prints "Programme sur 3 ans (2000, 2001 et 2002)" (read by hand)
+    assert actions[1].description == "Idem"
     # no label printed beside the first row: the nearest one is taken, and reported
     assert [(p.line, p.kind) for p in problems] == [(12801, "inferred-domain")]
 
@@ -392,8 +396,9 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau
-    assert len(actions) == 346
+    # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau;
+    # Gentilly: two rows, its budget column's words no third one
+    assert len(actions) == 345
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     # one item per parsed row without a domain, one per table read by hand (naming its rows)
@@ -959,3 +964,59 @@ def test_bagnolet_three_dates_for_three_actions():
         "Formation d’une matronne à Bagnolet pour assurer le fonctionnement du centre",
         "Envoie d’un container de matériels médicaux.",
     ]
+
+
+def _row_at(line: int, fiche_before: int):
+    return next(a for a in parsed(_before(fiche_before))[0] if a.line == line)
+
+
+def test_the_end_of_a_sentence_printed_in_the_dates_column_goes_back_to_it():
+    """Bordeaux (l. 5833-5841): « … formation sur place dispensée par des » / 1999 / 2001 /
+    « techniciens de la communauté urbaine de Bordeaux »."""
+    row = _row_at(5826, 5826)
+    assert row.period_as_printed == "1999\n2001"
+    assert row.description.endswith(
+        "dispensée par des techniciens de la communauté urbaine de Bordeaux"
+    )
+
+
+def test_a_dates_cell_going_on_stays_in_the_dates_cell():
+    """« Depuis 1996, / sur la base de programme triennal » (Nord-Pas-de-Calais, l. 5616) and
+    « Depuis 2000, tous / les ans. » (La Verrière, l. 7705) are dates cells."""
+    assert _row_at(5613, 5613).period_as_printed == "Depuis 1996, sur la base de programme triennal"
+    assert _row_at(5613, 5613).description.endswith("(école fondamentale)")
+    verriere = _row_at(7682, 7682)
+    assert verriere.period_as_printed == "Depuis 2000, tous les ans."
+    assert verriere.description.endswith("formation des Elus.")
+
+
+def test_a_count_and_its_year_on_one_line():
+    """La Flèche (l. 7196-7206): « Maraîchage » / « 2 pompes 2003 », « PNIR » / « 3 puits 2004 »."""
+    assert (_row_at(7196, 7196).description, _row_at(7196, 7196).period_as_printed) == (
+        "2 pompes",
+        "2003",
+    )
+    assert (_row_at(7202, 7196).description, _row_at(7202, 7196).period_as_printed) == (
+        "3 puits",
+        "2004",
+    )
+
+
+def test_allier_dates_cell_printed_inside_the_actions_cell():
+    """Allier (l. 3159-3170): the dates cell « Actions menées depuis le début et poursuivies
+    depuis. » is printed between two halves of the AGRICULTURE actions (read by hand)."""
+    row = _row_at(3156, 3156)
+    assert row.period_as_printed == "Actions menées depuis le début et poursuivies depuis."
+    assert "Actions menées" not in row.description
+    assert row.description.endswith("Achat de matériels et de bétails.")
+
+
+def test_gentilly_numbered_cells():
+    """Gentilly (l. 6507-6605): numbered actions, dates and budget items; the second label
+    « Renforcement des capacités des institutions locales » is a row, not budget text."""
+    sante, institutions = (a for a in parsed(_before(6507))[0])
+    assert sante.period_as_printed == "1. 2004/2005 (inauguration)\n2. avril 2007\n3. 2008"
+    assert sante.budget_as_printed.split("\n")[0] == "1."
+    assert institutions.domain_as_printed == "Renforcement des capacités des institutions locales"
+    assert institutions.period_as_printed == "1. 2004/2006\n2. 2008"
+    assert institutions.budget_as_printed.startswith("Au travers des interventions in situ")

@@ -629,9 +629,51 @@ def _lead_splits(lead: re.Match, line: str) -> bool:
 
 def _assign_dates(row: _Row, block: list, problems: list[ReportItem]) -> None:
     moved = False
+    finishing = False  # the lines end the actions cell's unfinished sentence
     for offset, (number, text) in block:
         stripped = text.strip()
         if not stripped:
+            continue
+        actions = [ln[1].strip() for _, ln in row.actions if ln[1].strip()]
+        periods = [ln[1].strip() for _, ln in row.period if ln[1].strip()]
+        plain_text = not _is_date_line(stripped) and not _is_amount_line(stripped)
+        if (
+            row.period
+            and not row.budget
+            and plain_text
+            and not moved
+            and (
+                (finishing and stripped[0].islower())
+                or (actions and _GOES_ON_RE.search(actions[-1]) and not finishing)
+            )
+        ):
+            # "… formation sur place dispensée par des" / "1999" / "2001" / "techniciens de
+            # la communauté": the end of the sentence, printed in the dates column
+            row.actions.append((offset, (number, text)))
+            finishing = True
+            continue
+        finishing = False
+        if (
+            periods
+            and not moved
+            and plain_text
+            and stripped[0].islower()
+            and not row.budget
+            and (
+                re.search(r"[,]$", periods[-1])
+                or _GOES_ON_RE.search(periods[-1])
+                or (len(stripped) <= LABEL_WIDTH - 5 and not periods[-1].endswith("."))
+            )
+        ):
+            # the dates cell's own sentence going on: "Depuis 1996, / sur la base de
+            # programme triennal", "Depuis 2000, tous / les ans."
+            row.period.append((offset, (number, text)))
+            continue
+        count_then_year = re.match(rf"^(\d+\s+[a-zéèêà]+(?:\s+[a-zéèêà]+)*)\s+({_YEAR})$", stripped)
+        if count_then_year and not (row.actions or row.period or row.budget):
+            # a whole row on one line: "2 pompes 2003" (La Flèche, Maraîchage)
+            row.actions.append((offset, (number, count_then_year.group(1))))
+            row.period.append((offset, (number, count_then_year.group(2))))
             continue
         lead = LEAD_RE.match(stripped)
         budget_open = bool(row.budget) and row.budget[-1][1][1].count("(") > row.budget[-1][1][

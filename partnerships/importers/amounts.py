@@ -113,6 +113,8 @@ def parse_amounts(
     flat = ""
     for part in text.replace("\u00a0", " ").splitlines():
         part = re.sub(r"\s+", " ", part).strip()
+        # the number of a numbered item ("1." / "2. Matériel…" / "3. 9 200, 00 €") is no sum
+        part = re.sub(r"^\d{1,2}\.(?:\s|$)", "", part).strip()
         if part:
             flat += (" ¦ " if flat and part[0].isdigit() else " " if flat else "") + part
     # a cell whose first line is a lone 4-digit number lists amounts ("2018\n4970\n690"), it
