@@ -1020,3 +1020,23 @@ def test_gentilly_numbered_cells():
     assert institutions.domain_as_printed == "Renforcement des capacités des institutions locales"
     assert institutions.period_as_printed == "1. 2004/2006\n2. 2008"
     assert institutions.budget_as_printed.startswith("Au travers des interventions in situ")
+
+
+def test_a_table_of_columns_without_a_total_to_confirm_it_is_a_review_item():
+    """Viroflay's first table without its « T : 1 392 kF » line: rebuilt all the same, and a
+    person is asked to check the sums against the PDF."""
+    lines = [
+        (n, t)
+        for n, t in tables()[_before(12523)]
+        if n <= 12547 and not t.strip().startswith("T :")
+    ]
+    records, problems = parse_actions_table(lines)
+    assert [r.budget_as_printed for r in records if r.line >= 12523] == [
+        "460 kF",
+        "434 kF (appui du SEDIF)",
+        "256 kF",
+        "242 kF",
+    ]
+    [item] = [p for p in problems if p.kind == "realigned-columns"]
+    assert (item.line, item.value) == (12523, "Santé | Eau | Education | Formation")
+    assert "lignes 12523 à 12547" in item.message
