@@ -1040,3 +1040,10 @@ def test_a_table_of_columns_without_a_total_to_confirm_it_is_a_review_item():
     [item] = [p for p in problems if p.kind == "realigned-columns"]
     assert (item.line, item.value) == (12523, "Santé | Eau | Education | Formation")
     assert "lignes 12523 à 12547" in item.message
+
+
+def test_one_action_a_line_when_the_lines_match_the_dates():
+    """Hennebont, Culturel (l. 6755-6761): three lines facing « En 2000 / En 2001 / En 2002 »."""
+    row = _row_at(6755, 6713)
+    assert row.description.split("\n") == ["danses bretonnes", "théâtre", "atelier de peinture"]
+    assert row.period_as_printed == "En 2000\nEn 2001\nEn 2002"

@@ -413,14 +413,19 @@ def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     Some cells print their actions with no blank between them ("Analyse de la situation locale
     et / préconisations / Envoi de matériels informatiques" facing "Décembre 2007 / Décembre
     2008"): when the row prints more ``dates`` than the blanks give actions, a finished line
-    followed by one opening like an action also starts one, if that gives exactly as many
-    actions as dates.
+    followed by one opening like an action also starts one, or else every line is one, if that
+    gives exactly as many actions as dates.
     """
     joined = _actions_items(lines, at_blank_only=True)
     if 1 < dates and len(joined) < dates:
         finer = _actions_items(lines, at_blank_only=False)
+        # last, one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
+        # "En 2000 / En 2001 / En 2002"), when no line reads as cut short
+        texts = [collapse(t) or "" for t in lines if t.strip() and not is_footer(t)]
         if len(finer) == dates:
             joined = finer
+        elif len(texts) == dates and not any(_GOES_ON_RE.search(t) for t in texts):
+            joined = texts
     return "\n".join(joined) or None
 
 
