@@ -528,6 +528,14 @@ def test_a_sum_facing_a_year_is_that_year_s_budget(dataset):
         if b["partnership"] == ["la-fouillouse-sio"] and b["action"] == ["la-fouillouse-sio", 3]
     ]
     assert budgets == [(2001, "3000 €"), (2002, "1000 €"), (2004, "2800 €"), (2005, "6050 €")]
+    # a date naming one year pairs as well: Maurepas "Juin 2000 / 4 au 13 mars 2002 / Avril
+    # puis septembre 2005" and "17 082 francs / 1004 euros / 5089 euros"
+    maurepas = [
+        (b["year"], b["as_printed"])
+        for b in objects(dataset, "budget")
+        if b["action"] == ["maurepas-mopti", 2]
+    ]
+    assert maurepas == [(2000, "17 082 francs"), (2002, "1004 euros"), (2005, "5089 euros")]
     # where the two columns do not pair line for line no year is given (Draveil: 3 dates, 2 sums)
     draveil = [b for b in objects(dataset, "budget") if b["partnership"] == ["draveil-sandare"]]
     assert draveil and all(b["year"] is None for b in draveil)

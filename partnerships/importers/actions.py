@@ -382,15 +382,17 @@ def _budget_cell(lines: list[str], period: str | None) -> str | None:
 
 
 def yearly_amounts(period: str | None, budget: str | None) -> list[tuple[int, str]]:
-    """(year, sum as printed) where a dates cell of single years faces a budget cell line for
-    line ("2001 / 2002 / …" and "1500 € / 1500 € / …"); empty when they do not pair exactly."""
-    years = (period or "").split("\n")
+    """(year, sum as printed) where a dates cell faces a budget cell line for line, each date
+    naming one year ("2001 / 2002 / …" and "1500 € / 1500 € / …", "Juin 2000 / 4 au 13 mars
+    2002" and "17 082 francs / 1004 euros"); empty when they do not pair exactly."""
+    dates = (period or "").split("\n")
     sums = (budget or "").split("\n")
-    if len(years) < 2 or len(years) != len(sums):
+    if len(dates) < 2 or len(dates) != len(sums):
         return []
-    if not all(re.fullmatch(_YEAR, year.strip()) for year in years):
-        return []
-    return [(int(year), text) for year, text in zip(years, sums, strict=True) if text.strip()]
+    years = [set(YEAR_RE.findall(date)) for date in dates]
+    if not all(len(found) == 1 for found in years):
+        return []  # a range or a list of years: which one the sum is for is not printed
+    return [(int(y.pop()), text) for y, text in zip(years, sums, strict=True) if text.strip()]
 
 
 # An actions cell line ending on these words or signs goes on after a blank line ("de la" /
