@@ -1047,3 +1047,16 @@ def test_one_action_a_line_when_the_lines_match_the_dates():
     row = _row_at(6755, 6713)
     assert row.description.split("\n") == ["danses bretonnes", "théâtre", "atelier de peinture"]
     assert row.period_as_printed == "En 2000\nEn 2001\nEn 2002"
+
+
+def test_a_dates_cell_item_wrapped_on_a_capital_stays_one_item():
+    """Yvelines (l. 4499-4506): « … de la parcelle par la Sous » / « Préfecture et la
+    Municipalité en » is one dated item; Sainte-Maure's « festival Mandé » / « Niaka les 8 et
+    9 » (l. 3024) too."""
+    assert _row_at(4468, 4455).period_as_printed.split("\n")[1] == (
+        "Janvier 2007 inauguration officielle de la parcelle par la Sous Préfecture et la "
+        "Municipalité en présence de BINKAD"
+    )
+    assert _row_at(2996, 2960).period_as_printed == (
+        "Novembre – décembre 2007 avec festival Mandé Niaka les 8 et 9 décembre"
+    )

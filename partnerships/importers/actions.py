@@ -308,8 +308,11 @@ def _is_label_block(block: list[tuple[int, Line]]) -> bool:
 # ---------------------------------------------------------------- cell text
 
 
-def _join_cell(lines: list[str]) -> str | None:
-    """A dates or budget cell: one line per printed item, wrapped items joined."""
+def _join_cell(lines: list[str], dates: bool = False) -> str | None:
+    """A dates or budget cell: one line per printed item, wrapped items joined.
+
+    In a dates cell (``dates``) a line naming no date after an unfinished one goes on with it
+    ("… de la parcelle par la Sous" / "Préfecture et la Municipalité en")."""
     items: list[str] = []
     for raw in lines:
         text = collapse(raw)
@@ -336,6 +339,14 @@ def _join_cell(lines: list[str]) -> str | None:
                 continues = False  # "2004 / décembre 2004 / novembre 2005": three dates
             if re.match(r"^total\b", text, re.IGNORECASE):
                 continues = False
+            if (
+                dates
+                and not continues
+                and not _is_date_line(text)
+                and not re.search(r"[.!?)]$", prev)
+                and len(prev) > LABEL_WIDTH - 5
+            ):
+                continues = True
             if continues and not re.search(r"\w-$", prev):
                 items[-1] = f"{prev} {text}"
                 continue
@@ -1558,7 +1569,7 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     records: list[ActionRecord] = []
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
-        period = _join_cell([ln[1] for _, ln in row.period])
+        period = _join_cell([ln[1] for _, ln in row.period], dates=True)
         description = _join_actions(
             [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0
         )
