@@ -1060,3 +1060,20 @@ def test_a_dates_cell_item_wrapped_on_a_capital_stays_one_item():
     assert _row_at(2996, 2960).period_as_printed == (
         "Novembre – décembre 2007 avec festival Mandé Niaka les 8 et 9 décembre"
     )
+
+
+def test_la_verriere_until_2004_is_the_essonne_s_funding():
+    """La Verrière, ASCD row (l. 7711-7741, read by hand): « (jusqu’en 2004) » closes
+    « Financés par : ASCD, Conseil général de l’Essonne », the next sentence says what came
+    after; the dates cell is « Depuis 1996 »."""
+    row = _row_at(7711, 7668)
+    assert row.period_as_printed == "Depuis 1996"
+    assert row.budget_as_printed.split("\n")[1] == (
+        "Financés par : ASCD, Conseil général de l’Essonne (jusqu’en 2004)"
+    )
+    assert row.description.split("\n") == [
+        "Financement du CSCOMM",
+        "Financement de 4 puits",
+        "Financement de trois maraîchages",
+        "Financement de deux digues filtrantes",
+    ]
