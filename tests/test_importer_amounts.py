@@ -251,3 +251,13 @@ def test_the_number_of_a_numbered_item_is_no_sum():
     )
     assert [a.as_printed for a in amounts] == ["8 200,00 €", "9 200, 00 €"]
     assert problems == []
+
+
+def test_the_numbers_of_a_programme_are_no_sums():
+    """La Verrière (l. 7726): « intégrés dans des programmes (Pacedel 1,2,3) »."""
+    amounts, _ = parse_amounts(
+        "Les financements sont intégrés dans des programmes (Pacedel 1,2,3)",
+        line=7711,
+        default_currency="EUR",
+    )
+    assert amounts == []

@@ -55,7 +55,11 @@ REVISED_RE = re.compile(r"\s*\)?\s*(?:réduit|ramené)e?s?\s+à\s*", re.IGNORECA
 OTHER_BUDGET_RE = re.compile(r"\bBudget\s+(?:de\s+l['’]|de\s+la\s+|du\s+)[A-ZÉ][\w'’ -]{0,40}:\s*$")
 UNIT_PRICE_RE = re.compile(r"\s*par\s+\w+\s+soit\s*", re.IGNORECASE)
 SHARE_BEFORE_RE = re.compile(r"\(\s*participation\b[^()\d]*:?\s*$", re.IGNORECASE)
-INDEX_BEFORE_RE = re.compile(r"\b(?:phase|tranche|n°)\s*$", re.IGNORECASE)
+# a number that names a phase or a programme ("Phase 1", "(Pacedel 1,2,3)"), with the numbers
+# listed after it
+INDEX_BEFORE_RE = re.compile(
+    r"\b(?:phase|tranche|n°|pacedel|volet)\s*(?:\d+\s*(?:,|et)\s*)*$", re.IGNORECASE
+)
 RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
 LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
