@@ -261,3 +261,9 @@ def test_the_numbers_of_a_programme_are_no_sums():
         default_currency="EUR",
     )
     assert amounts == []
+
+
+def test_a_count_of_things_is_no_sum():
+    """Chilly-Mazarin (l. 2738): « 15000 pour les 2 (prévisionnel) » is 15 000 for both."""
+    amounts, _ = parse_amounts("15000 pour les 2 (prévisionnel)", line=2738, default_currency="EUR")
+    assert [a.amount for a in amounts] == [Decimal("15000")]

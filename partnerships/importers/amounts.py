@@ -150,6 +150,8 @@ def parse_amounts(
                 continue  # a year ("sur l'exercice 2000", "(2003 à 2006)")
             if re.fullmatch(r"0\d+", number) or INDEX_BEFORE_RE.search(before):
                 continue  # "CG 01", "Phase 1": a number that names, not an amount
+            if re.search(r"\b(?:les|aux|des)\s*$", before, re.IGNORECASE):
+                continue  # "15000 pour les 2": how many things, not a sum
             if re.match(r"\s*/\s*\d", flat[match.end() :]) or before.endswith("/"):
                 continue  # the "1/3" of "1/3=8155€"
             if re.match(r"\s*(?:ans?|mois|sem|pers|puits|classes?|%)\b", flat[match.end() :]):
