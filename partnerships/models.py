@@ -1360,6 +1360,7 @@ REVIEW_KIND_LABELS = {
     "nonstandard-label": _("rubrique inhabituelle"),
     "partner-from-list": _("partenaire repris d'une liste"),
     "region-as-department": _("région donnée pour département"),
+    "realigned-columns": _("tableau en colonnes remis en lignes"),
     "repeated-row": _("ligne imprimée deux fois"),
     "repeated-section": _("rubrique imprimée deux fois"),
     "replaced-name": _("nom remplacé après les élections de 2008"),

@@ -26,5 +26,6 @@ def format_eur(amount) -> str:
         return ""
     whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     number = number_format(whole, decimal_pos=0, use_l10n=True, force_grouping=True)
-    # Where the sign goes is the translation's; a no-break space keeps "€" on its number's line.
-    return gettext("%(amount)s\u00a0€") % {"amount": number}
+    # Where the sign goes is the translation's; a no-break space keeps "€" on its number's line
+    # (written as the character itself: xgettext would extract the escape "\u00a0" literally).
+    return gettext("%(amount)s €") % {"amount": number}

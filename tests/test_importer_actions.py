@@ -89,9 +89,10 @@ def test_alencon_rows():
     assert actions[2].description.startswith("Rénovation de 14 classes")
     assert "(en plus" not in actions[2].description
     assert actions[3].description.startswith("Matériel médical, dans conteneurs précités")
-    # the label glued to the end of SANTE's budget cell opens the ARTISANAT row
-    assert (
-        actions[4].description == "6 échanges de savoir-faire 6 artisans Klais en stage à Alençon."
+    # the label glued to the end of SANTE's budget cell opens the ARTISANAT row; its two
+    # actions face their two dates ("2001 et 2004", "2002")
+    assert actions[4].description == (
+        "6 échanges de savoir-faire\n6 artisans Klais en stage à Alençon."
     )
     assert actions[5].description.startswith("Par la ville d’Alençon, à Koutiala:")
     assert problems == []
@@ -165,7 +166,8 @@ def test_cg_ain_row_without_domain():
         (12801, "Développement économique local", "Programme sur 3 ans (2000, 2001 et 2002)",
          "38 112 € sur l’exercice 2000\n38 112 € sur l’exercice 2001\n"
          "38 112 € sur l’exercice 2002"),
-        (12835, "Développement économique local", None,
+        (12835, "Développement économique local",
+         "Consolidation des acquis (précédent programme) sur 3 ans (2004, 2005 et 2006)",
          "38 815 € sur l’exercice 2004\n28 956 € sur l’exercice 2005\n"
          "19 038 € sur l’exercice 2006"),
         (12854, "Développement économique local",
@@ -174,6 +176,9 @@ def test_cg_ain_row_without_domain():
     assert actions[0].description.startswith("Financement de micro-projets dont la finalité")
     assert "Aide attribuée à Handicap International" in actions[0].description
     assert (actions[0].start_year, actions[0].end_year) == (2000, 2002)
+    # "Idem Consolidation des…": the actions cell says "Idem", the dates cell the rest, as the
+    # row above prints "Programme sur 3 ans (2000, 2001 et 2002)" (read by hand)
+    assert actions[1].description == "Idem"
     # no label printed beside the first row: the nearest one is taken, and reported
     assert [(p.line, p.kind) for p in problems] == [(12801, "inferred-domain")]
 
@@ -391,7 +396,9 @@ def all_actions():
 
 def test_totals():
     actions = list(all_actions())
-    assert len(actions) == 339
+    # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau;
+    # Gentilly: two rows, its budget column's words no third one
+    assert len(actions) == 345
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     # one item per parsed row without a domain, one per table read by hand (naming its rows)
@@ -808,4 +815,265 @@ def test_cachan_one_row_per_printed_action():
     )
     assert [i.value for i in report if i.kind == "missing-domain"] == [
         "lignes 1677, 1684, 1689, 1693, 1696, 1701, 1710"
+    ]
+
+
+def test_la_fouillouse_blank_budget_cell_keeps_its_year():
+    """Développement (l. 7361) prints five years and four sums: 2003 faces a blank cell."""
+    by_domain = {r[1]: r for r in rows(_before(7312))}
+    years = "2001\n2002\n2003\n2004\n2005"
+    assert by_domain["Développement"][2:] == (years, "3000 €\n1000 €\n\n2800 €\n6050 €")
+    assert by_domain["Ruralité"][2:] == (years, "10 000 €\n6000 €\n5000 €\n5000 €\n6500 €")
+    assert by_domain["Éducation et formation"][3] == "1500 €\n1500 €\n3100 €\n5000 €\n2200 €"
+
+
+def _before(line: int) -> int:
+    """The key of the table printed before ``line`` (tables are keyed by the previous date)."""
+    return max(key for key in tables() if key < line)
+
+
+def test_grand_lyon_actions_printed_without_a_blank_face_their_dates():
+    """Rows 6 and 7 (l. 7967-7990) stack two actions with no blank line between them, each
+    facing its own date: as many actions as dates."""
+    by_line = {a.line: a for a in parsed(_before(7865))[0]}
+    numerique, finances = by_line[7967], by_line[7980]
+    assert (numerique.description, numerique.period_as_printed) == (
+        "Analyse de la situation locale et préconisations\nEnvoi de matériels informatiques",
+        "Décembre 2007\nDécembre 2008",
+    )
+    assert finances.description.split("\n") == [
+        "Analyse du budget et des capacités financières du District en vue d’une amélioration "
+        "de la perception des taxes locales.",
+        "Dossier suivi en partenariat avec Montréal",
+    ]
+    # a heading and its text are one action, whatever the dates (Montreuil / Yélimané)
+    montreuil = next(a for a in parsed(_before(8899))[0] if a.line <= 8899 <= a.line + 20)
+    assert montreuil.description.startswith("L’adduction d’eau potable en vue")
+    assert "\n" not in montreuil.description
+
+
+@pytest.mark.parametrize(
+    "lines, dates, expected",
+    [
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            2,
+            "Analyse et préconisations\nEnvoi de matériel",
+        ),
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            3,
+            "Analyse et préconisations Envoi de matériel",
+        ),
+        (
+            ["Analyse et", "préconisations", "Envoi de matériel"],
+            0,
+            "Analyse et préconisations Envoi de matériel",
+        ),
+    ],
+)
+def test_join_actions_split_by_their_dates_only_when_counts_agree(lines, dates, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert _join_actions(lines, dates) == expected
+
+
+def test_viroflay_tables_of_columns_realigned_row_by_row():
+    """Viroflay / Kolokani (l. 12523-12579) prints two tables column after column: labels,
+    then actions, then one shared period, then sums and a total. Every column counts the same
+    rows, paragraph for paragraph, so the rows are rebuilt in order."""
+    records, problems = parsed(_before(12523))
+    rows = [
+        (a.domain_as_printed, a.description, a.period_as_printed, a.budget_as_printed)
+        for a in records
+        if not a.is_total
+    ]
+    assert rows[:4] == [
+        (
+            "Santé",
+            "Maternité – Farine de sevrage…",
+            "Sur les 20 premières années : 1981-2001",
+            "460 kF",
+        ),
+        (
+            "Eau",
+            "Puits – barrages…",
+            "Sur les 20 premières années : 1981-2001",
+            "434 kF (appui du SEDIF)",
+        ),
+        ("Education", "Ecoles", "Sur les 20 premières années : 1981-2001", "256 kF"),
+        ("Formation", "Appui conseil", "Sur les 20 premières années : 1981-2001", "242 kF"),
+    ]
+    assert [r[0] for r in rows[4:]] == [
+        "Formation",
+        "Education – Santé",
+        "Eau",
+        "Education",
+        "Santé",
+        "Divers",
+    ]
+    assert rows[6] == (
+        "Eau",
+        "Puits – forages + adduction d’eau",
+        "De 2001 à 2006",
+        "126 520 € (appui du SEDIF)",
+    )
+    assert rows[9][1:] == ("Radio rurale, sensibilisation…", "De 2001 à 2006", "9 775 €")
+    assert [a.budget_as_printed for a in records if a.is_total] == ["T : 1 392 kF", "T : 234 879 €"]
+    # a printed total confirms the rows: no review item
+    assert not [p for p in problems if p.kind in ("split-domain-cell", "uncertain-alignment")]
+
+
+def test_a_table_of_columns_whose_counts_differ_is_flagged_not_realigned():
+    """Sofara-Fakala (l. 9688-9770): two labels, three actions, three dates, three sums — the
+    labels cannot be given out one to one, so the table is flagged with its lines."""
+    _, problems = parsed(_before(9688))
+    [flag] = [p for p in problems if p.kind == "uncertain-alignment"]
+    assert flag.line == 9688
+    assert "lignes 9688 à 9770" in flag.message
+    assert "2 domaines, 3 paragraphes d'actions, 3 dates et 3 montants" in flag.message
+
+
+def test_one_label_printed_over_several_lines_is_not_a_table_of_columns():
+    """« ÉDUCATION / FORMATION des JF / Déscolarisées » (l. 4523) is one row's label."""
+    _, problems = parsed(_before(4523))
+    assert not [p for p in problems if "colonne après colonne" in p.message]
+
+
+def test_bures_jeunes_is_a_label_alone_and_eau_opens_its_own_row():
+    """Every row of Bures' table prints its label then its text on one line ("Santé Petit
+    matériel…"); « Jeunes » (l. 1509) is printed alone and « Eau Creusement… » is the next
+    row (read by hand: a label alone may as well head the text below it, as at Quimperlé)."""
+    by_line = {a.line: a for a in parsed(_before(1468))[0]}
+    assert (by_line[1509].domain_as_printed, by_line[1509].description) == ("Jeunes", None)
+    eau = by_line[1511]
+    assert (eau.domain_as_printed, eau.period_as_printed, eau.budget_as_printed) == (
+        "Eau",
+        "2004-2005",
+        "34 000 €",
+    )
+    assert eau.description.split("\n")[0] == "Creusement, surcreusement, réhabilitation de puits"
+
+
+def test_bagnolet_three_dates_for_three_actions():
+    """« 2004 / décembre 2004 / novembre 2005 » (l. 1207-1210) are three dates, not one."""
+    [sante] = [a for a in parsed(_before(1194))[0] if a.line == 1194]
+    assert sante.period_as_printed == "2004\ndécembre 2004\nnovembre 2005"
+    assert sante.description.split("\n") == [
+        "Création d’un centre de santé",
+        "Formation d’une matronne à Bagnolet pour assurer le fonctionnement du centre",
+        "Envoie d’un container de matériels médicaux.",
+    ]
+
+
+def _row_at(line: int, fiche_before: int):
+    return next(a for a in parsed(_before(fiche_before))[0] if a.line == line)
+
+
+def test_the_end_of_a_sentence_printed_in_the_dates_column_goes_back_to_it():
+    """Bordeaux (l. 5833-5841): « … formation sur place dispensée par des » / 1999 / 2001 /
+    « techniciens de la communauté urbaine de Bordeaux »."""
+    row = _row_at(5826, 5826)
+    assert row.period_as_printed == "1999\n2001"
+    assert row.description.endswith(
+        "dispensée par des techniciens de la communauté urbaine de Bordeaux"
+    )
+
+
+def test_a_dates_cell_going_on_stays_in_the_dates_cell():
+    """« Depuis 1996, / sur la base de programme triennal » (Nord-Pas-de-Calais, l. 5616) and
+    « Depuis 2000, tous / les ans. » (La Verrière, l. 7705) are dates cells."""
+    assert _row_at(5613, 5613).period_as_printed == "Depuis 1996, sur la base de programme triennal"
+    assert _row_at(5613, 5613).description.endswith("(école fondamentale)")
+    verriere = _row_at(7682, 7682)
+    assert verriere.period_as_printed == "Depuis 2000, tous les ans."
+    assert verriere.description.endswith("formation des Elus.")
+
+
+def test_a_count_and_its_year_on_one_line():
+    """La Flèche (l. 7196-7206): « Maraîchage » / « 2 pompes 2003 », « PNIR » / « 3 puits 2004 »."""
+    assert (_row_at(7196, 7196).description, _row_at(7196, 7196).period_as_printed) == (
+        "2 pompes",
+        "2003",
+    )
+    assert (_row_at(7202, 7196).description, _row_at(7202, 7196).period_as_printed) == (
+        "3 puits",
+        "2004",
+    )
+
+
+def test_allier_dates_cell_printed_inside_the_actions_cell():
+    """Allier (l. 3159-3170): the dates cell « Actions menées depuis le début et poursuivies
+    depuis. » is printed between two halves of the AGRICULTURE actions (read by hand)."""
+    row = _row_at(3156, 3156)
+    assert row.period_as_printed == "Actions menées depuis le début et poursuivies depuis."
+    assert "Actions menées" not in row.description
+    assert row.description.endswith("Achat de matériels et de bétails.")
+
+
+def test_gentilly_numbered_cells():
+    """Gentilly (l. 6507-6605): numbered actions, dates and budget items; the second label
+    « Renforcement des capacités des institutions locales » is a row, not budget text."""
+    sante, institutions = (a for a in parsed(_before(6507))[0])
+    assert sante.period_as_printed == "1. 2004/2005 (inauguration)\n2. avril 2007\n3. 2008"
+    assert sante.budget_as_printed.split("\n")[0] == "1."
+    assert institutions.domain_as_printed == "Renforcement des capacités des institutions locales"
+    assert institutions.period_as_printed == "1. 2004/2006\n2. 2008"
+    assert institutions.budget_as_printed.startswith("Au travers des interventions in situ")
+
+
+def test_a_table_of_columns_without_a_total_to_confirm_it_is_a_review_item():
+    """Viroflay's first table without its « T : 1 392 kF » line: rebuilt all the same, and a
+    person is asked to check the sums against the PDF."""
+    lines = [
+        (n, t)
+        for n, t in tables()[_before(12523)]
+        if n <= 12547 and not t.strip().startswith("T :")
+    ]
+    records, problems = parse_actions_table(lines)
+    assert [r.budget_as_printed for r in records if r.line >= 12523] == [
+        "460 kF",
+        "434 kF (appui du SEDIF)",
+        "256 kF",
+        "242 kF",
+    ]
+    [item] = [p for p in problems if p.kind == "realigned-columns"]
+    assert (item.line, item.value) == (12523, "Santé | Eau | Education | Formation")
+    assert "lignes 12523 à 12547" in item.message
+
+
+def test_one_action_a_line_when_the_lines_match_the_dates():
+    """Hennebont, Culturel (l. 6755-6761): three lines facing « En 2000 / En 2001 / En 2002 »."""
+    row = _row_at(6755, 6713)
+    assert row.description.split("\n") == ["danses bretonnes", "théâtre", "atelier de peinture"]
+    assert row.period_as_printed == "En 2000\nEn 2001\nEn 2002"
+
+
+def test_a_dates_cell_item_wrapped_on_a_capital_stays_one_item():
+    """Yvelines (l. 4499-4506): « … de la parcelle par la Sous » / « Préfecture et la
+    Municipalité en » is one dated item; Sainte-Maure's « festival Mandé » / « Niaka les 8 et
+    9 » (l. 3024) too."""
+    assert _row_at(4468, 4455).period_as_printed.split("\n")[1] == (
+        "Janvier 2007 inauguration officielle de la parcelle par la Sous Préfecture et la "
+        "Municipalité en présence de BINKAD"
+    )
+    assert _row_at(2996, 2960).period_as_printed == (
+        "Novembre – décembre 2007 avec festival Mandé Niaka les 8 et 9 décembre"
+    )
+
+
+def test_la_verriere_until_2004_is_the_essonne_s_funding():
+    """La Verrière, ASCD row (l. 7711-7741, read by hand): « (jusqu’en 2004) » closes
+    « Financés par : ASCD, Conseil général de l’Essonne », the next sentence says what came
+    after; the dates cell is « Depuis 1996 »."""
+    row = _row_at(7711, 7668)
+    assert row.period_as_printed == "Depuis 1996"
+    assert row.budget_as_printed.split("\n")[1] == (
+        "Financés par : ASCD, Conseil général de l’Essonne (jusqu’en 2004)"
+    )
+    assert row.description.split("\n") == [
+        "Financement du CSCOMM",
+        "Financement de 4 puits",
+        "Financement de trois maraîchages",
+        "Financement de deux digues filtrantes",
     ]

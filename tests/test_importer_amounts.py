@@ -242,3 +242,28 @@ def test_a_zero_without_currency_is_no_amount_and_no_doubt():
     assert parse_amounts("0", line=7) == ([], [])
     amounts, problems = parse_amounts("12", line=7)
     assert amounts == [] and [p.kind for p in problems] == ["ambiguous-amount"]
+
+
+def test_the_number_of_a_numbered_item_is_no_sum():
+    """Gentilly's budget cell numbers its items like its actions: « 1. » / « 2. … 8 200,00 € »."""
+    amounts, problems = parse_amounts(
+        "1.\n2. Acheminement: 8 200,00 €\n3. 9 200, 00 € pour Gentilly", line=6549
+    )
+    assert [a.as_printed for a in amounts] == ["8 200,00 €", "9 200, 00 €"]
+    assert problems == []
+
+
+def test_the_numbers_of_a_programme_are_no_sums():
+    """La Verrière (l. 7726): « intégrés dans des programmes (Pacedel 1,2,3) »."""
+    amounts, _ = parse_amounts(
+        "Les financements sont intégrés dans des programmes (Pacedel 1,2,3)",
+        line=7711,
+        default_currency="EUR",
+    )
+    assert amounts == []
+
+
+def test_a_count_of_things_is_no_sum():
+    """Chilly-Mazarin (l. 2738): « 15000 pour les 2 (prévisionnel) » is 15 000 for both."""
+    amounts, _ = parse_amounts("15000 pour les 2 (prévisionnel)", line=2738, default_currency="EUR")
+    assert [a.amount for a in amounts] == [Decimal("15000")]

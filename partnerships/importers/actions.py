@@ -308,8 +308,11 @@ def _is_label_block(block: list[tuple[int, Line]]) -> bool:
 # ---------------------------------------------------------------- cell text
 
 
-def _join_cell(lines: list[str]) -> str | None:
-    """A dates or budget cell: one line per printed item, wrapped items joined."""
+def _join_cell(lines: list[str], dates: bool = False) -> str | None:
+    """A dates or budget cell: one line per printed item, wrapped items joined.
+
+    In a dates cell (``dates``) a line naming no date after an unfinished one goes on with it
+    ("… de la parcelle par la Sous" / "Préfecture et la Municipalité en")."""
     items: list[str] = []
     for raw in lines:
         text = collapse(raw)
@@ -330,8 +333,20 @@ def _join_cell(lines: list[str]) -> str | None:
             )
             if re.match(r"^(?:de|du)\s+\d", text) and re.search(rf"{_YEAR}\W*$", prev):
                 continues = False
+            if re.match(rf"^(?:{MONTHS})\s+{_YEAR}\b", text, re.IGNORECASE) and re.search(
+                rf"{_YEAR}\W*$", prev
+            ):
+                continues = False  # "2004 / décembre 2004 / novembre 2005": three dates
             if re.match(r"^total\b", text, re.IGNORECASE):
                 continues = False
+            if (
+                dates
+                and not continues
+                and not _is_date_line(text)
+                and not re.search(r"[.!?)]$", prev)
+                and len(prev) > LABEL_WIDTH - 5
+            ):
+                continues = True
             if continues and not re.search(r"\w-$", prev):
                 items[-1] = f"{prev} {text}"
                 continue
@@ -340,6 +355,55 @@ def _join_cell(lines: list[str]) -> str | None:
                 continue
         items.append(text)
     return "\n".join(items) or None
+
+
+def _budget_cell(lines: list[str], period: str | None) -> str | None:
+    """A budget cell, keeping its blank cells where they face a date.
+
+    A column of sums facing a column of years, one a line, may leave a year without a sum: the
+    extraction prints a line of spaces there (La Fouillouse, "3000 € / 1000 € / ␣ / 2800 €").
+    Dropping it would give 2800 € to 2003 instead of 2004, so the blank is kept as an empty
+    line, but only where the counts agree exactly: as many sums and blanks as dates.
+    """
+    joined = _join_cell(lines)
+    if not joined or not period:
+        return joined
+    runs: list[list[str]] = [[]]
+    blanks: list[int] = [0]
+    for raw in lines:
+        if raw.strip():
+            if blanks[-1] and runs[-1]:
+                runs.append([])
+                blanks.append(0)
+            runs[-1].append(raw)
+        elif runs[-1]:
+            blanks[-1] += 1
+    if len(runs) < 2:
+        return joined
+    items: list[str] = []
+    for index, run in enumerate(runs):
+        items += (_join_cell(run) or "").split("\n")
+        if index < len(runs) - 1:
+            items += [""] * blanks[index]
+    if len(items) != len(period.split("\n")) or not all(
+        _is_amount_line(item) for item in items if item
+    ):
+        return joined
+    return "\n".join(items)
+
+
+def yearly_amounts(period: str | None, budget: str | None) -> list[tuple[int, str]]:
+    """(year, sum as printed) where a dates cell faces a budget cell line for line, each date
+    naming one year ("2001 / 2002 / …" and "1500 € / 1500 € / …", "Juin 2000 / 4 au 13 mars
+    2002" and "17 082 francs / 1004 euros"); empty when they do not pair exactly."""
+    dates = (period or "").split("\n")
+    sums = (budget or "").split("\n")
+    if len(dates) < 2 or len(dates) != len(sums):
+        return []
+    years = [set(YEAR_RE.findall(date)) for date in dates]
+    if not all(len(found) == 1 for found in years):
+        return []  # a range or a list of years: which one the sum is for is not printed
+    return [(int(y.pop()), text) for y, text in zip(years, sums, strict=True) if text.strip()]
 
 
 # An actions cell line ending on these words or signs goes on after a blank line ("de la" /
@@ -351,14 +415,34 @@ _GOES_ON_RE = re.compile(
 )
 
 
-def _join_actions(lines: list[str]) -> str | None:
+def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     """An actions cell: one line per printed action, an action's wrapped lines joined.
 
     The cell stacks its actions one under the other with a blank line between them, facing
     their dates and budgets; a blank line is also where the extraction cut a sentence, so a
     blank starts a new action only when the text before it is finished and the next line opens
     like an action (a capital, a digit, a dash).
+
+    Some cells print their actions with no blank between them ("Analyse de la situation locale
+    et / préconisations / Envoi de matériels informatiques" facing "Décembre 2007 / Décembre
+    2008"): when the row prints more ``dates`` than the blanks give actions, a finished line
+    followed by one opening like an action also starts one, or else every line is one, if that
+    gives exactly as many actions as dates.
     """
+    joined = _actions_items(lines, at_blank_only=True)
+    if 1 < dates and len(joined) < dates:
+        finer = _actions_items(lines, at_blank_only=False)
+        # last, one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
+        # "En 2000 / En 2001 / En 2002"), when no line reads as cut short
+        texts = [collapse(t) or "" for t in lines if t.strip() and not is_footer(t)]
+        if len(finer) == dates:
+            joined = finer
+        elif len(texts) == dates and not any(_GOES_ON_RE.search(t) for t in texts):
+            joined = texts
+    return "\n".join(joined) or None
+
+
+def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
     items: list[list[str]] = [[]]
     blank = False
     for raw in lines:
@@ -369,17 +453,18 @@ def _join_actions(lines: list[str]) -> str | None:
             blank = bool(items[-1])
             continue
         if (
-            blank
+            (blank or not at_blank_only)
             and items[-1]
             and (text[0].isupper() or text[0].isdigit() or text[0] in "-–•")
             and not _GOES_ON_RE.search(items[-1][-1].strip())
+            and (blank or not items[-1][-1].rstrip().endswith(":"))  # a heading and its text
             and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
         ):
             items.append([])
         items[-1].append(raw)
         blank = False
     joined = [clean_text(item) for item in items if item]
-    return "\n".join(text for text in joined if text) or None
+    return [text for text in joined if text]
 
 
 # ---------------------------------------------------------------- the table
@@ -562,9 +647,51 @@ def _lead_splits(lead: re.Match, line: str) -> bool:
 
 def _assign_dates(row: _Row, block: list, problems: list[ReportItem]) -> None:
     moved = False
+    finishing = False  # the lines end the actions cell's unfinished sentence
     for offset, (number, text) in block:
         stripped = text.strip()
         if not stripped:
+            continue
+        actions = [ln[1].strip() for _, ln in row.actions if ln[1].strip()]
+        periods = [ln[1].strip() for _, ln in row.period if ln[1].strip()]
+        plain_text = not _is_date_line(stripped) and not _is_amount_line(stripped)
+        if (
+            row.period
+            and not row.budget
+            and plain_text
+            and not moved
+            and (
+                (finishing and stripped[0].islower())
+                or (actions and _GOES_ON_RE.search(actions[-1]) and not finishing)
+            )
+        ):
+            # "… formation sur place dispensée par des" / "1999" / "2001" / "techniciens de
+            # la communauté": the end of the sentence, printed in the dates column
+            row.actions.append((offset, (number, text)))
+            finishing = True
+            continue
+        finishing = False
+        if (
+            periods
+            and not moved
+            and plain_text
+            and stripped[0].islower()
+            and not row.budget
+            and (
+                re.search(r"[,]$", periods[-1])
+                or _GOES_ON_RE.search(periods[-1])
+                or (len(stripped) <= LABEL_WIDTH - 5 and not periods[-1].endswith("."))
+            )
+        ):
+            # the dates cell's own sentence going on: "Depuis 1996, / sur la base de
+            # programme triennal", "Depuis 2000, tous / les ans."
+            row.period.append((offset, (number, text)))
+            continue
+        count_then_year = re.match(rf"^(\d+\s+[a-zéèêà]+(?:\s+[a-zéèêà]+)*)\s+({_YEAR})$", stripped)
+        if count_then_year and not (row.actions or row.period or row.budget):
+            # a whole row on one line: "2 pompes 2003" (La Flèche, Maraîchage)
+            row.actions.append((offset, (number, count_then_year.group(1))))
+            row.period.append((offset, (number, count_then_year.group(2))))
             continue
         lead = LEAD_RE.match(stripped)
         budget_open = bool(row.budget) and row.budget[-1][1][1].count("(") > row.budget[-1][1][
@@ -1418,6 +1545,19 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
         return _parse_project_table(lines)
     problems: list[ReportItem] = []
     labels = _known_labels()
+    realigned: list[ActionRecord] = []
+    flagged: list[tuple[int, int]] = []
+    for section in _column_sections(lines, labels):
+        result = _realign_columns(section)
+        if result is None:
+            problems.append(_column_problem(section))
+            flagged.append((section.first, section.last))
+            continue
+        realigned += result[0]
+        problems += result[1]
+        lines = [(n, t) for n, t in lines if not section.first <= n <= section.last]
+    if realigned and not any(t.strip() for _, t in lines if not _is_header_line(t)):
+        return realigned, problems
     blocks, _euros = _blocks(lines, problems)
     blocks = _split_mixed_blocks(blocks, labels)
     rows: list[_Row] = []
@@ -1429,9 +1569,11 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     records: list[ActionRecord] = []
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
-        description = _join_actions([ln[1] for _, ln in row.actions])
-        period = _join_cell([ln[1] for _, ln in row.period])
-        budget = _join_cell([ln[1] for _, ln in row.budget])
+        period = _join_cell([ln[1] for _, ln in row.period], dates=True)
+        description = _join_actions(
+            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0
+        )
+        budget = _budget_cell([ln[1] for _, ln in row.budget], period)
         if domain and SECTION_RE.match(domain) and not (description or period or budget):
             problems.append(
                 ReportItem(
@@ -1486,7 +1628,253 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
                 end_year=end,
             )
         )
-    return records, problems
+    # a flagged table of columns says it all: no second item for its merged label cells
+    problems = [
+        p
+        for p in problems
+        if p.kind != "split-domain-cell" or not any(a <= p.line <= b for a, b in flagged)
+    ]
+    return sorted(records + realigned, key=lambda record: record.line), problems
+
+
+# ------------------------------------------------------- tables printed column after column
+
+TABLE_TOTAL_RE = re.compile(r"^(?:T\s*:|(?:sous[-\s]?)?total\b)", re.IGNORECASE)
+
+
+@dataclass
+class _ColumnSection:
+    """Part of a table the extraction printed column after column: its domain labels, then
+    its actions, then its dates and sums, each column keeping the blank lines of its cells."""
+
+    first: int
+    last: int
+    labels: list[list[Line]]  # paragraphs of label lines
+    actions: list[list[Line]]  # paragraphs of action lines
+    tail: list[Line]  # dates, sums, totals and their continuation lines
+    label_count: int = 0
+
+    def dates(self) -> list[str]:
+        items: list[str] = []
+        for _, text in self.tail:
+            stripped = text.strip()
+            if (
+                _is_amount_line(stripped)
+                or TABLE_TOTAL_RE.match(stripped)
+                or (stripped.startswith("(") and stripped.endswith(")"))  # "(kF courant)"
+            ):
+                break
+            if items and (stripped[0].islower() or not _is_date_line(items[-1])):
+                items[-1] += " " + stripped  # "Sur les 20 / premières années : / 1981-2001"
+            else:
+                items.append(stripped)
+        return [collapse(item) or "" for item in items]
+
+    def sums(self) -> tuple[list[str], list[str], list[Line]]:
+        """(row sums, totals, legend lines): a sum goes on over its continuation lines
+        ("434 kF (appui / du SEDIF)"); a line in brackets before the first sum is the
+        column's legend ("(kF courant)")."""
+        sums: list[str] = []
+        totals: list[str] = []
+        legend: list[Line] = []
+        started = False
+        for number, text in self.tail:
+            stripped = text.strip()
+            if TABLE_TOTAL_RE.match(stripped):
+                totals.append(stripped)
+                started = True
+            elif _is_amount_line(stripped):
+                sums.append(stripped)
+                started = True
+            elif not started:
+                if stripped.startswith("(") and stripped.endswith(")"):
+                    legend.append((number, text))
+            elif sums and not totals:
+                sums[-1] += " " + stripped
+            else:
+                return [], [], []  # text after a total: not a plain column of sums
+        return [collapse(x) or "" for x in sums], [collapse(x) or "" for x in totals], legend
+
+    def rows(self) -> list[tuple[list[Line], Line]] | None:
+        """Each label with its action, when each column prints one line per row in the same
+        paragraphs (Viroflay: "Santé / Eau" facing "Maternité… / Puits…"); else None."""
+        if [len(p) for p in self.labels] != [len(p) for p in self.actions]:
+            return None
+        pairs = []
+        for labels, actions in zip(self.labels, self.actions, strict=True):
+            for label, action in zip(labels, actions, strict=True):
+                if action[1].strip()[0].islower() or label[1].strip()[0].islower():
+                    return None  # a wrapped cell: lines are not rows
+                pairs.append(([label], action))
+        return pairs
+
+
+def _paragraphs(lines: list[Line]) -> list[list[Line]]:
+    paragraphs: list[list[Line]] = [[]]
+    for number, text in lines:
+        if is_footer(text) or TITLE_RE.search(text) or _is_header_line(text):
+            continue
+        if text.strip():
+            paragraphs[-1].append((number, text))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [p for p in paragraphs if p]
+
+
+def _is_label_paragraph(paragraph: list[Line], labels: list[str]) -> bool:
+    texts = [text.strip() for _, text in paragraph]
+    return (
+        all(
+            len(t) <= LABEL_WIDTH and not _is_date_line(t) and not _is_amount_line(t) for t in texts
+        )
+        and texts[0][0].isupper()
+        and any(fold(texts[0]) == key or fold(texts[0]).startswith(key + " ") for key in labels)
+    )
+
+
+def _label_count(paragraphs: list[list[Line]], labels: list[str]) -> int:
+    """How many labels the paragraphs print: a line opening on a known label starts one,
+    unless the line before it goes on ("Développement des / activités agricoles")."""
+    count = 0
+    for paragraph in paragraphs:
+        previous = ""
+        for _, text in paragraph:
+            folded = fold(text.strip())
+            known = any(folded == key or folded.startswith(key + " ") for key in labels)
+            if known and text.strip()[0].isupper() and not _GOES_ON_RE.search(previous):
+                count += 1
+            previous = text.strip()
+    return count
+
+
+def _has_date_or_sum(paragraph: list[Line]) -> bool:
+    return any(_is_date_line(t.strip()) or _is_amount_line(t.strip()) for _, t in paragraph)
+
+
+def _column_sections(lines: list[Line], labels: list[str]) -> list[_ColumnSection]:
+    """The parts of a table printed column after column: two or more label lines in a row,
+    then paragraphs of actions with no date or sum in them, then the dates and sums."""
+    paragraphs = _paragraphs(lines)
+    sections: list[_ColumnSection] = []
+    index = 0
+    while index < len(paragraphs):
+        start = index
+        while index < len(paragraphs) and _is_label_paragraph(paragraphs[index], labels):
+            index += 1
+        label_paragraphs = paragraphs[start:index]
+        if _label_count(label_paragraphs, labels) < 2:
+            index = start + 1
+            continue
+        action_start = index
+        while (
+            index < len(paragraphs)
+            and not _has_date_or_sum(paragraphs[index])
+            and not _is_label_paragraph(paragraphs[index], labels)
+        ):
+            index += 1
+        action_paragraphs = paragraphs[action_start:index]
+        tail_start = index
+        while (
+            index < len(paragraphs)
+            and not _is_label_paragraph(paragraphs[index], labels)
+            and (index == tail_start or not _starts_like_actions(paragraphs[index]))
+        ):
+            index += 1
+        tail = [line for p in paragraphs[tail_start:index] for line in p]
+        if not action_paragraphs or not tail or not _has_date_or_sum(tail):
+            index = max(index, start + 1)
+            continue
+        section = _ColumnSection(
+            first=label_paragraphs[0][0][0],
+            last=tail[-1][0],
+            labels=label_paragraphs,
+            actions=action_paragraphs,
+            tail=tail,
+            label_count=_label_count(label_paragraphs, labels),
+        )
+        # several labels over a single row is one label printed in words ("ÉDUCATION /
+        # FORMATION des JF"): columns need at least two rows to be out of line
+        if max(len(action_paragraphs), len(section.dates()), len(section.sums()[0])) >= 2:
+            sections.append(section)
+    return sections
+
+
+def _starts_like_actions(paragraph: list[Line]) -> bool:
+    """A paragraph of the next row's text, not a continuation of the dates and sums."""
+    return not _has_date_or_sum(paragraph) and any(
+        len(t.strip()) > LABEL_WIDTH for _, t in paragraph
+    )
+
+
+def _realign_columns(
+    section: _ColumnSection,
+) -> tuple[list[ActionRecord], list[ReportItem]] | None:
+    """Rows rebuilt from a column-after-column section where every column counts the same
+    number of rows (the dates may be one cell shared by all); None where they do not."""
+    rows = section.rows()
+    if rows is None:
+        return None
+    dates = section.dates()
+    sums, totals, _legend = section.sums()
+    if len(dates) not in (0, 1, len(rows)) or len(sums) not in (0, len(rows)):
+        return None
+    if not dates and not sums:
+        return None
+    records = []
+    for index, (label, (_number, text)) in enumerate(rows):
+        period = dates[0] if len(dates) == 1 else (dates[index] if dates else None)
+        start, end = parse_years(period)
+        records.append(
+            ActionRecord(
+                line=label[0][0],
+                domain_as_printed=collapse(" ".join(t for _, t in label)),
+                description=collapse(text),
+                period_as_printed=period,
+                budget_as_printed=sums[index] if sums else None,
+                start_year=start,
+                end_year=end,
+            )
+        )
+    records += [
+        ActionRecord(
+            line=section.last,
+            domain_as_printed=None,
+            description=None,
+            budget_as_printed=total,
+            is_total=True,
+        )
+        for total in totals
+    ]
+    if totals:
+        return records, []  # the printed total is checked against the rows (total-mismatch)
+    report = [
+        ReportItem(
+            line=section.first,
+            kind="realigned-columns",
+            message=f"Tableau imprimé colonne après colonne (lignes {section.first} à "
+            f"{section.last}) : {len(rows)} domaines, {len(rows)} actions et "
+            f"{len(sums) or len(dates)} dates ou montants, remis ligne à ligne dans l'ordre. "
+            "Vérifier sur le PDF que chaque montant est bien celui de sa ligne.",
+            value=" | ".join(r.domain_as_printed or "" for r in records if not r.is_total),
+            field="actions",
+        )
+    ]
+    return records, report
+
+
+def _column_problem(section: _ColumnSection) -> ReportItem:
+    sums = section.sums()[0]
+    return ReportItem(
+        line=section.first,
+        kind="uncertain-alignment",
+        message=f"Tableau imprimé colonne après colonne (lignes {section.first} à "
+        f"{section.last}) : {section.label_count} domaines, {len(section.actions)} "
+        f"paragraphes d'actions, {len(section.dates())} dates et {len(sums)} montants, qui ne "
+        "se répondent pas un à un. Le tableau tel qu'imprimé est joint à la fiche ; vérifier "
+        "sur le PDF le domaine, la date et le montant de chaque action.",
+        value=f"lignes {section.first}-{section.last}",
+        field="actions",
+    )
 
 
 def table_is_in_euros(lines: list[Line]) -> bool:

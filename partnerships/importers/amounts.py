@@ -55,7 +55,11 @@ REVISED_RE = re.compile(r"\s*\)?\s*(?:réduit|ramené)e?s?\s+à\s*", re.IGNORECA
 OTHER_BUDGET_RE = re.compile(r"\bBudget\s+(?:de\s+l['’]|de\s+la\s+|du\s+)[A-ZÉ][\w'’ -]{0,40}:\s*$")
 UNIT_PRICE_RE = re.compile(r"\s*par\s+\w+\s+soit\s*", re.IGNORECASE)
 SHARE_BEFORE_RE = re.compile(r"\(\s*participation\b[^()\d]*:?\s*$", re.IGNORECASE)
-INDEX_BEFORE_RE = re.compile(r"\b(?:phase|tranche|n°)\s*$", re.IGNORECASE)
+# a number that names a phase or a programme ("Phase 1", "(Pacedel 1,2,3)"), with the numbers
+# listed after it
+INDEX_BEFORE_RE = re.compile(
+    r"\b(?:phase|tranche|n°|pacedel|volet)\s*(?:\d+\s*(?:,|et)\s*)*$", re.IGNORECASE
+)
 RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
 LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
@@ -113,6 +117,8 @@ def parse_amounts(
     flat = ""
     for part in text.replace("\u00a0", " ").splitlines():
         part = re.sub(r"\s+", " ", part).strip()
+        # the number of a numbered item ("1." / "2. Matériel…" / "3. 9 200, 00 €") is no sum
+        part = re.sub(r"^\d{1,2}\.(?:\s|$)", "", part).strip()
         if part:
             flat += (" ¦ " if flat and part[0].isdigit() else " " if flat else "") + part
     # a cell whose first line is a lone 4-digit number lists amounts ("2018\n4970\n690"), it
@@ -144,6 +150,8 @@ def parse_amounts(
                 continue  # a year ("sur l'exercice 2000", "(2003 à 2006)")
             if re.fullmatch(r"0\d+", number) or INDEX_BEFORE_RE.search(before):
                 continue  # "CG 01", "Phase 1": a number that names, not an amount
+            if re.search(r"\b(?:les|aux|des)\s*$", before, re.IGNORECASE):
+                continue  # "15000 pour les 2": how many things, not a sum
             if re.match(r"\s*/\s*\d", flat[match.end() :]) or before.endswith("/"):
                 continue  # the "1/3" of "1/3=8155€"
             if re.match(r"\s*(?:ans?|mois|sem|pers|puits|classes?|%)\b", flat[match.end() :]):

@@ -16,8 +16,8 @@ as follows:
   on the French side; "Autre(s) personne(s) impliqué(s)" and "Autre personne" stay in the
   column of the block above. These sides are guesses and are reported ("guessed-side");
 * then the phone numbers have the last word: when every number of a block is French (or
-  every one Malian) and the block sits on the other side, the side is switched and reported
-  ("guessed-side" for the guessed headings, "side-mismatch" for the others).
+  every one Malian) and the block sits on the other side, the side is switched; that is
+  certain, so only a side guessed without any number is reported.
 
 Inside a block, a group of lines describes one or several people: a "Nom :" line or free text
 ("Christian LOUIT", "Ghislaine MARSE-GUERRA, chargée de Mission"), then the labelled fields
@@ -212,16 +212,8 @@ def parse_contacts(
         previous_kind = block.kind
         evidence = _phone_side(block_records) if has_malian_column else None
         if evidence and evidence != side:
-            report.append(
-                ReportItem(
-                    block.line,
-                    "guessed-side" if guessed else "side-mismatch",
-                    f"Côté {_SIDE_FR[evidence]} déduit des numéros de téléphone "
-                    f"(la position dans la fiche indiquait le côté {_SIDE_FR[side]})",
-                    block.label,
-                    "side",
-                )
-            )
+            # every number of the block is of one country: that settles the side, no doubt
+            # is left for a person (the extraction's column order is what misled)
             side = evidence
             slots.close()
         elif guessed and block_records and not evidence:

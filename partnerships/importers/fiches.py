@@ -169,15 +169,8 @@ class _State:
     budget_both: int | None = None  # line where both budget labels share one line
 
     def open(self, name: str, lineno: int, first: str = "") -> None:
-        if name in self.segments and name != _UNKNOWN:
-            self.report.append(
-                ReportItem(
-                    lineno,
-                    "repeated-section",
-                    "Rubrique répétée dans la fiche : les textes sont mis bout à bout",
-                    field=name,
-                )
-            )
+        # a rubric printed twice (one per table, or a heading and its sub-heading) keeps both
+        # texts end to end: nothing is lost, so nothing is left to check
         self.segments.setdefault(name, []).append([])
         self.current = name
         if first.strip():

@@ -186,7 +186,13 @@ def match_commune(names: list[str], french_region: str = "") -> tuple[dict | Non
         if candidates:
             break
     departments = {row["code"]: row for row in load_departments()}
-    codes = sorted({row["department"] for row in candidates if row["department"] in departments})
+    # An associated commune (merged under the 1971 law, which the 2010 one replaced) was no
+    # longer a collectivity of its own in 2008: Meylan (47) is part of Sos, Meylan (38) is the
+    # partner. A delegated commune was a commune in 2008 and stays a candidate.
+    own = [row for row in candidates if row.get("kind") != "associee"]
+    codes = sorted(
+        {row["department"] for row in own or candidates if row["department"] in departments}
+    )
     if len(codes) > 1 and french_region:
         codes = [c for c in codes if departments[c]["region"] == french_region]
     if len(codes) == 1:

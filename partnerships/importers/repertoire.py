@@ -166,7 +166,11 @@ def formalisation_kind(text: str | None) -> str:
     return kind
 
 
-COUNT_OF_MEMBERS_RE = re.compile(r"\d\s*(villes|communes|membres|villages)\b", re.IGNORECASE)
+# the number printed first counts members: "156 villes membres"; not "36 000 (30 villages°)",
+# a commune's inhabitants and then its villages
+COUNT_OF_MEMBERS_RE = re.compile(
+    r"^\D*\d[\d\s.]*\s*(villes|communes|membres|villages)\b", re.IGNORECASE
+)
 MILLION_RE = re.compile(r"(\d+(?:[,.]\d+)?)\s*millions?\b", re.IGNORECASE)
 URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 
@@ -320,18 +324,28 @@ class Assembler:
         self.report += report
         draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
+        header_says_euros = actions_parser.table_is_in_euros(fiche.actions_lines)
         draft.actions = []
         for record in records:
             reported = len(self.report)
             amounts = self.amounts(
                 record.budget_as_printed, record.line, "budget", currency, reason
             )
+            if header_says_euros or (record.is_total and _rows_printed_in(draft, currency)):
+                # no doubt left: the column's header prints "(en euros)", or a total is in the
+                # currency its rows all print ("TOTAL 108 000" under "33 000 €"…)
+                self.report[reported:] = [
+                    i
+                    for i in self.report[reported:]
+                    if not i.message.startswith("Montant sans devise : euros retenus")
+                ]
             if record.read_by_hand:
                 # a person read these cells: words in the budget column ("aux frais des
                 # voyageurs", "Phase 2") are what the fiche prints, not amounts to decipher
                 self.report[reported:] = [
                     i for i in self.report[reported:] if i.kind != "unreadable-amount"
                 ]
+            _date_amounts(amounts, record)
             if record.is_total:
                 draft.totals.append({"record": record, "amounts": amounts})
                 continue
@@ -374,8 +388,19 @@ class Assembler:
 
     def check_totals(self, draft: PartnershipDraft):
         """A printed total is checked against the sum of the rows' amounts (in euros)."""
-        rows = [a for action in draft.actions for a in action["amounts"] if not a.is_total]
-        for total in draft.totals:
+        previous = 0
+        for total in sorted(draft.totals, key=lambda t: t["record"].line):
+            # a table printed in parts totals each part: a total sums the rows above it, up
+            # to the total before it (Viroflay: 1981-2001 in francs, then 2001-2006 in euros)
+            line = total["record"].line
+            rows = [
+                a
+                for action in draft.actions
+                if previous < action["record"].line <= line
+                for a in action["amounts"]
+                if not a.is_total
+            ]
+            previous = line
             for amount in total["amounts"]:
                 printed = to_eur(amount.amount, amount.currency)
                 summed = sum((to_eur(a.amount, a.currency) for a in rows), Decimal(0))
@@ -398,7 +423,8 @@ class Assembler:
             # A population printed for a group of partners is the group's, not each one's.
             if alone:
                 draft.population = parse_population(ref.population_as_printed)
-                if draft.population is None:
+                counts_members = COUNT_OF_MEMBERS_RE.search(ref.population_as_printed)
+                if draft.population is None and not counts_members:
                     self.note(
                         ref.line,
                         "unreadable-population",
@@ -482,8 +508,9 @@ class Assembler:
                 self.note(
                     draft.line,
                     "commune-without-department",
-                    "Collectivité française sans département imprimé, absente de la table "
-                    f"{PARTNER_DEPARTMENTS} : saisir son département.",
+                    "Collectivité française dont la fiche ou la liste n'imprime pas le "
+                    "département, et qu'aucune table de référence (communes, intercommunalités) "
+                    "ne situe : chercher son siège et saisir son département.",
                     draft.name,
                     "department",
                 )
@@ -1216,6 +1243,32 @@ def is_cumulative(text: str | None, as_printed: str) -> bool:
     ends = [i for i in (text.find(" soit ", start), text.find(". ", start)) if i >= 0]
     clause = text[clause_start : min(ends) if ends else len(text)]
     return bool(CUMULATIVE_RE.search(clause)) and not PER_YEAR_RE.search(clause)
+
+
+PRINTED_CURRENCY_RE = re.compile(r"€|\beuros?\b|\bF\b|\bFF\b|\bfrancs?\b|\bCFA\b|\bkF\b", re.I)
+
+
+def _rows_printed_in(draft, currency) -> bool:
+    """Whether the rows of the table so far all print their currency, and it is ``currency``."""
+    amounts = [a for action in draft.actions for a in action["amounts"]]
+    return bool(amounts) and all(
+        a.currency == currency and PRINTED_CURRENCY_RE.search(a.as_printed) for a in amounts
+    )
+
+
+def _date_amounts(amounts, record) -> None:
+    """Give each sum of a budget cell the year printed on its line of the dates cell."""
+    pairs = actions_parser.yearly_amounts(record.period_as_printed, record.budget_as_printed)
+    index, position = 0, 0
+    for amount in amounts:
+        # the sums are read in printed order: look for each after the one before it
+        while index < len(pairs) and pairs[index][1].find(amount.as_printed, position) < 0:
+            index, position = index + 1, 0
+        if index == len(pairs):
+            return
+        position = pairs[index][1].find(amount.as_printed, position) + len(amount.as_printed)
+        if amount.year is None:
+            amount.year = pairs[index][0]
 
 
 def obj(model: str, **fields) -> dict:
