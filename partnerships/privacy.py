@@ -249,10 +249,15 @@ def context_processor(request):
 
 
 class _LazyMasker:
-    """Builds the masker only when a template masks a text (most pages never do)."""
+    """Builds the masker only when a template masks a text (most pages never do), then keeps
+    it for the page: finding the current one asks the shared cache for the names' version, a
+    round trip to Redis in production, which a fiche's hundred texts would each pay."""
 
     def __init__(self, user):
         self.user = user
+        self._masker = None
 
     def __getattr__(self, name):
-        return getattr(masker_for(self.user), name)
+        if self._masker is None:
+            self._masker = masker_for(self.user)
+        return getattr(self._masker, name)

@@ -16,13 +16,16 @@ MAX_PAGE_SIZE = 200
 
 
 class Pagination(PageNumberPagination):
-    """Pages of 50 rows; the caller may choose `page_size` from 1 to 200.
+    """Pages of 20 rows, as the pages show them; the caller may choose `page_size` from 1 to 200.
+
+    Not more by default: a row is a whole document (actions, budgets), and 50 of a national
+    directory's made answers over a megabyte, a long wait on a slow connection.
 
     A malformed `page` or `page_size` is a 400 naming it (DRF would fall back silently or answer
     404); a page number past the last page stays a 404.
     """
 
-    page_size = 50
+    page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
