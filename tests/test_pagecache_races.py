@@ -54,7 +54,8 @@ def edit_number(text):
 
 def test_readers_never_get_a_page_older_than_the_last_commit(server, redis_page_cache):  # noqa: F811
     editor, staff_reader = Writer(server, "editrice"), Writer(server, "editeur")
-    page, api = f"{server.url}/fr/partenariats/{FICHE}/", f"{server.url}/api/v1/partnerships/{FICHE}/"
+    page = f"{server.url}/fr/partenariats/{FICHE}/"
+    api = f"{server.url}/api/v1/partnerships/{FICHE}/"
     email = Contact.objects.filter(partnership__slug=FICHE).exclude(email="").first().email
     committed = [-1]  # the last edit whose write has answered (so committed)
     problems, hits, stop = [], [], threading.Event()
