@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from partnerships.models import (
@@ -31,6 +32,7 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 FICHE = "aix-en-provence-bamako-commune-v"
+ON_PG = int(connection.vendor == "postgresql")
 
 # Every page with its query count on the seeded data: constant, whatever the number of rows.
 PAGES = [
@@ -41,8 +43,10 @@ PAGES = [
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
-    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 24),
-    ("/fr/partenariats/?search=koutiala", 22),
+    # On PostgreSQL a search's matches are read once more for its facets (an array parameter);
+    # SQLite joins them as a subquery.
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 24 + ON_PG),
+    ("/fr/partenariats/?search=koutiala", 22 + ON_PG),
     ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 16),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are at most three bounded
