@@ -6,7 +6,8 @@ version (partnerships/dataversion.py) is part of every key, so a page rendered b
 is never served after it; every entry expires after ``PAGE_CACHE_SECONDS`` anyway (the
 dormant state of a fiche depends on today's date).
 
-What is never cached: signed-in users' pages (they show personal data and edit forms), anything
+What is never cached: signed-in users' pages (they show personal data and edit forms), requests
+with an Authorization header (API tokens), anything
 outside the public prefixes (/fr/, /en/, /api/: not the staff pages, the admin, accounts or a
 partner's personal update link), requests carrying a session or flash-message cookie, responses
 that are not a plain 200, set a cookie other than CSRF's, stream, or are larger than
@@ -38,6 +39,9 @@ def _is_cacheable_request(request) -> bool:
         and request.path.startswith(PUBLIC_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        # An API caller signed in with a token is anonymous to Django's middleware: the API
+        # authenticates it later, and would show it the contacts.
+        and "Authorization" not in request.headers
         and not request.user.is_authenticated
     )
 
@@ -78,7 +82,9 @@ class PublicPageCacheMiddleware:
         if stored is not None:
             return self._rebuilt(request, stored)
         response = self.get_response(request)
-        if _is_cacheable_response(response):
+        # Checked again after the view: the API authenticates its callers itself (and sets
+        # the user on this request); a signed-in caller's answer is never kept.
+        if _is_cacheable_response(response) and not request.user.is_authenticated:
             content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             headers = list(response.headers.items())
             cache.set(key, (response.status_code, headers, content), settings.PAGE_CACHE_SECONDS)

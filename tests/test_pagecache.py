@@ -111,6 +111,24 @@ def test_signed_in_readers_never_get_nor_fill_the_cache(editor_client):
     assert contact.email not in page.content.decode()
 
 
+def test_an_api_caller_with_a_token_never_gets_nor_fills_the_cache(client, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    url = f"/api/v1/partnerships/{SLUG}/"
+    email = Contact.objects.filter(partnership__slug=SLUG).exclude(email="").first().email
+    user = django_user_model.objects.create_user("script", is_staff=True)
+    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    signed = Client().get(url, headers=headers)
+    assert email in signed.content.decode()
+    assert "X-Page-Cache" not in signed
+    anonymous = client.get(url)
+    assert anonymous["X-Page-Cache"] == "miss"
+    assert email not in anonymous.content.decode()
+    # The anonymous answer is cached now; the token caller still gets its own.
+    again = Client().get(url, headers=headers)
+    assert "X-Page-Cache" not in again and email in again.content.decode()
+
+
 @pytest.mark.parametrize(
     "url",
     [
