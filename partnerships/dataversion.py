@@ -13,6 +13,7 @@ not tell the others that the data changed.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,20 +27,27 @@ def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
 
 
+def _fresh_version() -> int:
+    # A version never used before, should the counter be lost (Redis restarted, or evicted
+    # under memory pressure): the milliseconds since 1970, beyond anything the last counter
+    # reached by one per write.
+    return int(time.time() * 1000)
+
+
 def data_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
     return version
 
 
 def data_changed() -> None:
-    """Every page cached so far shows an older state: none of them is served again."""
+    """Everything cached so far shows an older state: none of it is used again."""
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or evicted): any new one differs from the old keys
-        cache.add(VERSION_KEY, 2, timeout=None)
+    except ValueError:  # no version yet (or lost): a new one differs from every old key
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
 
 
 def _row_written(sender, using="default", **kwargs):

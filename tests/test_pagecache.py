@@ -209,3 +209,12 @@ def test_facet_counts_are_kept_while_the_data_does_not_change(
     with django_capture_on_commit_callbacks(execute=True):
         fiche.domains.add(DomainFactory(slug="nouveau-domaine"))
     assert counts({"status": fiche.status})["domain"]["nouveau-domaine"] == 1
+
+
+def test_a_lost_version_never_brings_back_pages_of_an_older_state(client):
+    first = client.get(fiche_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(fiche_url())["X-Page-Cache"] == "hit"
+    # Redis restarted or evicted the counter, the pages stayed: none of them is served again.
+    cache.delete(dataversion.VERSION_KEY)
+    assert client.get(fiche_url())["X-Page-Cache"] == "miss"
