@@ -1077,3 +1077,108 @@ def test_la_verriere_until_2004_is_the_essonne_s_funding():
         "Financement de trois maraîchages",
         "Financement de deux digues filtrantes",
     ]
+
+
+def test_alencon_one_line_per_printed_action():
+    """Alençon / Koutiala (l. 418-586) prints its actions with no blank between them.
+    ÉCHANGES: five sentences facing six dates (the jardin d'enfants and the Maison d'accueil
+    are dated apart); ÉDUCATION, SANTE and ÉQUIPEMENTS are read by hand."""
+    by_line = {a.line: a for a in parsed(322)[0]}
+    assert by_line[418].description.split("\n") == [
+        "Chantiers de jeunes : construction de 2 ponts de l’amitié, d’aires de jeux dans écoles "
+        "et camping à Alençon et aide à la construction de 16 classes à Koutiala.",
+        "Construction. d’1 jardin d’enfants à Kla, d’1 Maison d’accueil (Maison d’Alençon).",
+        "Appui à 1 bibliothèque de Koutiala avec la fourniture de livres et rayonnages.",
+        "Idem en 2002 par un Chantier Jeunes des 4 villes jumelées pour réalisation de fresques "
+        "à l’intérieur et extérieur.",
+        "Bamko-Musique à Alençon: rencontre de 30 musiciens des 4 villes jumelées.",
+    ]
+    assert by_line[481].description.split("\n") == [
+        "Rénovation de 14 classes",
+        "Rénovation de 2 Jardins d’enfants à Kla",
+        "Construction d’1 école, 3 classes et annexes.",
+        "Dons de livres et fournitures aux écoliers de Koutiala =10 conteneurs",
+        "2 Stages de professeurs (2fois5)",
+        "Échanges entre Lycées ici et là-bas.",
+        "Nombreux échanges de courrier et interventions en primaire",
+    ]
+    assert by_line[517].description.split("\n") == [
+        "Matériel médical, dans conteneurs précités",
+        "Construction de 3 CSCOM ;",
+        "Centre de santé de référence :rénovations maternité, chirurgie, bureaux… "
+        "constructions : labo. et cabinet dentaire.",
+        "12 stages d’élèves infirmiers à Koutiala",
+        "Formation à Alençon de 3 et 2 personnes de Kla : Médecins, infirmiers, sages-femmes.",
+        "En projet, service des urgences au CSR",
+    ]
+    assert by_line[567].description.split("\n") == [
+        "Par la ville d’Alençon, à Koutiala:",
+        "Réalisation d’un château d’eau et appui au 2ème.",
+        "Envoi de matériel administratif, de voirie et de véhicules.",
+        "Réhabilitation : de 2 jardins d’enfants, de la Maison d’Alençon,",
+        "A l’étude, rénovation de 2 aires de marchés et construction d’une gare routière.",
+    ]
+    assert (by_line[567].period_as_printed, by_line[567].budget_as_printed) == (
+        None,
+        "978342Fcfa\n177625€\n94562",
+    )
+    assert [a.line for a in parsed(322)[0]] == [418, 465, 481, 517, 556, 567]
+
+
+def test_bures_sante_three_actions_one_date():
+    """Bures-sur-Yvette, Santé (l. 1482-1497, read by hand): three actions with no blank
+    between them, facing one date and one sum."""
+    sante = _row_at(1482, 1468)
+    assert sante.description.split("\n") == [
+        "Petit matériel CESCOM et maternité",
+        "Participation au financement de la clôture du CESCOM",
+        "Participation au financement de l’équipement d’un centre de soins visuels régional à "
+        "Nioro du Sahel",
+    ]
+    assert (sante.domain_as_printed, sante.period_as_printed, sante.budget_as_printed) == (
+        "Santé",
+        "2005",
+        "2 000 €",
+    )
+
+
+def test_pontivy_economie_market_in_two_parts_and_micro_credits():
+    """Pontivy / Ouelessebougou, Économie (l. 10124-10147, read by hand): the market's two
+    parts face 2002 and 2008, the micro-crédits their own sum."""
+    economie = _row_at(10124, 10092)
+    assert economie.description.split("\n") == [
+        "Reconstruction du marché",
+        "Première partie",
+        "Deuxième partie",
+        "Micro-crédits",
+    ]
+    assert economie.period_as_printed == "2002\n2008"
+    assert economie.budget_as_printed == "20 millions de francs CFA\n5 millions de francs CFA"
+    assert [a.domain_as_printed for a in parsed(_before(10092))[0]] == [
+        "Santé",
+        "Éducation",
+        "Économie",
+        "Agriculture",
+        "Eau et Assainissement",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines, dates, expected",
+    [
+        # three finished sentences facing four dates: one action each
+        (
+            ["Chantier.", "Construction d’1", "jardin.", "Appui à", "1 bibliothèque."],
+            4,
+            "Chantier.\nConstruction d’1 jardin.\nAppui à 1 bibliothèque.",
+        ),
+        # more sentences than dates: the count does not confirm them
+        (["Chantier.", "Construction.", "Appui."], 2, "Chantier. Construction. Appui."),
+        # an initial's full stop ends no sentence
+        (["Rencontre avec M.", "Dupont et", "visite."], 3, "Rencontre avec M. Dupont et visite."),
+    ],
+)
+def test_join_actions_at_sentence_ends_when_the_dates_allow(lines, dates, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert _join_actions(lines, dates) == expected

@@ -415,6 +415,11 @@ _GOES_ON_RE = re.compile(
 )
 
 
+# A line ending a sentence: a full stop (not an initial's, "M."), "!" or "?", maybe closing a
+# parenthesis ("(Maison d’Alençon).").
+_ENDS_SENTENCE_RE = re.compile(r"(?:\w{2,}|\d|\))[.!?]\)?$")
+
+
 def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     """An actions cell: one line per printed action, an action's wrapped lines joined.
 
@@ -427,22 +432,28 @@ def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     et / préconisations / Envoi de matériels informatiques" facing "Décembre 2007 / Décembre
     2008"): when the row prints more ``dates`` than the blanks give actions, a finished line
     followed by one opening like an action also starts one, or else every line is one, if that
-    gives exactly as many actions as dates.
+    gives exactly as many actions as dates; failing both, a finished sentence followed by a
+    capital starts one, if that gives no more actions than dates.
     """
     joined = _actions_items(lines, at_blank_only=True)
     if 1 < dates and len(joined) < dates:
         finer = _actions_items(lines, at_blank_only=False)
-        # last, one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
+        # one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
         # "En 2000 / En 2001 / En 2002"), when no line reads as cut short
         texts = [collapse(t) or "" for t in lines if t.strip() and not is_footer(t)]
+        # last, a line ending a sentence then a capital opens an action even where the dates
+        # outnumber them (Alençon ÉCHANGES: five sentences, six dates, one action dated twice)
+        sentences = _actions_items(lines, at_blank_only=False, sentence_ends=True)
         if len(finer) == dates:
             joined = finer
         elif len(texts) == dates and not any(_GOES_ON_RE.search(t) for t in texts):
             joined = texts
+        elif len(joined) < len(sentences) <= dates:
+            joined = sentences
     return "\n".join(joined) or None
 
 
-def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
+def _actions_items(lines: list[str], at_blank_only: bool, sentence_ends: bool = False) -> list[str]:
     items: list[list[str]] = [[]]
     blank = False
     for raw in lines:
@@ -459,6 +470,7 @@ def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
             and not _GOES_ON_RE.search(items[-1][-1].strip())
             and (blank or not items[-1][-1].rstrip().endswith(":"))  # a heading and its text
             and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
+            and (blank or not sentence_ends or _ENDS_SENTENCE_RE.search(items[-1][-1].strip()))
         ):
             items.append([])
         items[-1].append(raw)
