@@ -1127,7 +1127,7 @@ def test_alencon_one_line_per_printed_action():
 
 def test_bures_sante_three_actions_one_date():
     """Bures-sur-Yvette, Santé (l. 1482-1497, read by hand): three actions with no blank
-    between them, facing one date and one sum."""
+    between them, facing one date and one sum; Femmes and Agriculture stack theirs too."""
     sante = _row_at(1482, 1468)
     assert sante.description.split("\n") == [
         "Petit matériel CESCOM et maternité",
@@ -1140,6 +1140,18 @@ def test_bures_sante_three_actions_one_date():
         "2005",
         "2 000 €",
     )
+    assert _row_at(1499, 1468).description == "Appui alphabétisation\nFormation teinture, savon"
+    agriculture = _row_at(1527, 1468)
+    assert agriculture.description.split("\n") == [
+        "Formation de brigades anti sautériaux",
+        "Formation aviculteurs",
+        "Création de périmètres maraîchers",
+    ]
+    assert (agriculture.period_as_printed, agriculture.budget_as_printed) == (
+        "2004 -2007",
+        "90 000 €",
+    )
+    assert [a.line for a in parsed(_before(1468))[0]] == [1482, 1499, 1504, 1509, 1511, 1527, 1534]
 
 
 def test_pontivy_economie_market_in_two_parts_and_micro_credits():
