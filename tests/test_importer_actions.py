@@ -1194,3 +1194,20 @@ def test_join_actions_at_sentence_ends_when_the_dates_allow(lines, dates, expect
     from partnerships.importers.actions import _join_actions
 
     assert _join_actions(lines, dates) == expected
+
+
+def test_ivry_enfance_jeunesse_two_actions():
+    """Ivry-sur-Seine / Dianguirdé, Enfance/Jeunesse (l. 6941-6960, read by hand): the
+    children's stay and the committee's part in it, no blank between them, one date."""
+    row = _row_at(6941, 6905)
+    assert row.domain_as_printed == "Enfance/Jeunesse Scolarisation Echanges culturels"
+    assert row.description.split("\n") == [
+        "Participation d’enfants (13-14 ans) de Dianguirdé à un séjour international de vacances "
+        "« Village du Monde » organisé en France par la ville d’Ivry-sur-Seine",
+        "Participation du comité de jumelage et de l’association de développement de Dianguirdé "
+        "à la préparation du séjour et à l’accueil des Maliens",
+    ]
+    assert (row.period_as_printed, row.budget_as_printed) == (
+        "Depuis 2003 séjour l’été de 3 semaines",
+        "Intégré dans un budget global du projet",
+    )

@@ -566,3 +566,25 @@ def test_a_third_partys_motivations_stay_on_the_fiche(fiches, report):
     assert fiche.presentation.endswith("dans le cadre du PADDY.")
     assert "vietnam" not in (fiche.motivations_french + fiche.motivations_malian).lower()
     assert not [i for i in report if i.kind == "unplaced-line" and 9271 <= i.line <= 9275]
+
+
+def test_numbered_actions_keep_one_line_each(fiches):
+    """« Action 1 - … » / « Action 2 : … » open a line each, as printed: Hautes-Pyrénées'
+    motivations (l. 3796-3801), Essonne / Douentza's perspectives (l. 3463-3475)."""
+    lines = fiches[3677].motivations_french.split("\n")
+    assert lines[-6:] == [
+        "Objectifs spécifiques (2007-2008)",
+        "Action 1 - Reconstitution du cheptel de moutons à laine",
+        "Action 2 - Engraissement des ovins pour leur vente lors de la fête de la Tabaski",
+        "Action 3 - Etude de faisabilité d’une mini-laiterie",
+        "Action 4 - Assistance technique locale et coordination par VSF-CICDA",
+        "Action 5 - Evaluation et préparation du projet pluriannuel",
+    ]
+    perspectives = fiches[3288].perspectives.split("\n")
+    assert [line.split(" :")[0] for line in perspectives if line.startswith("Action")] == [
+        f"Action {n}" for n in range(1, 13)
+    ]
+    assert perspectives[-5] == (
+        "Action 8 : Elaboration d’un programme pluriannuel 2008-2018 de construction, "
+        "d’équipement et d’entretien de bâtiments scolaire du second cycle."
+    )

@@ -11,7 +11,10 @@ from .records import Line
 FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.*?(\d+)\s*/\s*(\d+)")
 # Bullet glyphs the PDF extraction leaves at the start of list items (private-use and symbol
 # characters come from Wingdings bullets).
-BULLET_RE = re.compile(r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s)")
+# "Action 2 - …", "Volet 1 : …": a numbered item of a list, printed one a line (Hautes-Pyrénées)
+BULLET_RE = re.compile(
+    r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s|(?:Action|Axe|Volet)\s+\d{1,2}\s*[-–:])"
+)
 # A dated entry ("2005 : Signature…", "Décembre 2007 : …") after a blank line opens a paragraph.
 DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s")
 # A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
