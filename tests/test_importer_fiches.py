@@ -588,3 +588,35 @@ def test_numbered_actions_keep_one_line_each(fiches):
         "Action 8 : Elaboration d’un programme pluriannuel 2008-2018 de construction, "
         "d’équipement et d’entretien de bâtiments scolaire du second cycle."
     )
+
+
+def test_a_list_of_sums_keeps_one_line_each(fiches):
+    """A line closed by a sum, then a capital: the next item of a list of funders
+    (Hautes-Pyrénées, l. 3770-3774; Saint-Jean-de-Boiseau's budget)."""
+    assert fiches[3677].budget_cd.split("\n") == [
+        "avec le Mali Conseil général des Hautes-Pyrénées 27 772 €",
+        "Conseil de cercle de Niafunké 2 935 €",
+        "Ministère des Aff. Etrangères et Européennes 12 000 €",
+    ]
+    assert fiches[11100].budget_cd.split("\n")[1:] == [
+        "Budget de la commune : 43 000 €",
+        "Autres subventions : 57 000 €",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            ["Conseil général 27 772 €", "Conseil de cercle 2 935 €"],
+            "Conseil général 27 772 €\nConseil de cercle 2 935 €",
+        ),
+        # a sum inside a sentence: the wrap goes on
+        (["un budget de 10 000 €", "pour le puits"], "un budget de 10 000 € pour le puits"),
+        (["en 2005", "Construction"], "en 2005 Construction"),
+    ],
+)
+def test_clean_text_breaks_after_a_sum_only_before_a_capital(lines, expected):
+    from partnerships.importers.text import clean_text
+
+    assert clean_text(lines) == expected

@@ -17,6 +17,8 @@ BULLET_RE = re.compile(
 )
 # A dated entry ("2005 : Signature…", "Décembre 2007 : …") after a blank line opens a paragraph.
 DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s")
+# A line closed by a sum and its currency.
+SUM_END_RE = re.compile(r"\d\s*(?:€|euros?|E|F?CFA|francs)$", re.IGNORECASE)
 # A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
 PARAGRAPH_END_RE = re.compile(r"[.:;!?)»…]$")
 _WS_RE = re.compile(r"\s+")
@@ -73,7 +75,11 @@ def clean_text(lines: list[str]) -> str | None:
         if not line:
             blank_before = bool(current)
             continue
-        starts_paragraph = BULLET_RE.match(line) is not None or (
+        starts_paragraph = (
+            BULLET_RE.match(line) is not None
+            # a list of sums, one a line ("Conseil général … 27 772 €" / "Conseil de cercle …")
+            or (line[0].isupper() and SUM_END_RE.search(current) is not None)
+        ) or (
             blank_before
             and (line[0].isupper() or line[0].isdigit())
             and (PARAGRAPH_END_RE.search(current) is not None or DATED_ENTRY_RE.match(line))
