@@ -1552,6 +1552,10 @@ def parse_actions_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Rep
     return [record for _, block in blocks for record in block], problems
 
 
+# A table answered by a placeholder alone, in the domain column: no action is printed.
+NO_ANSWER_RE = re.compile(r"^(?:informations?\s+)?en\s+attente\.?$|^néant\.?$", re.IGNORECASE)
+
+
 def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
     if any(PROJECT_HEADER_RE.match(text) for _, text in lines):
         return _parse_project_table(lines)
@@ -1599,6 +1603,8 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
             continue
         if not (domain or description or period or budget):
             continue
+        if domain and NO_ANSWER_RE.match(domain) and not (description or period or budget):
+            continue  # "Informations en attente" (Auvergne): the fiche lists no action yet
         start, end = parse_years(period or description)
         if (
             domain is None
