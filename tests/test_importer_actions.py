@@ -399,8 +399,8 @@ def test_totals():
     actions = list(all_actions())
     # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau;
     # Gentilly: two rows, its budget column's words no third one; Auvergne's « Informations en
-    # attente » no row
-    assert len(actions) == 344
+    # attente » no row; Pontivy's micro-crédits a row of their own
+    assert len(actions) == 345
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
     # one item per parsed row without a domain, one per table read by hand (naming its rows)
@@ -1158,19 +1158,29 @@ def test_bures_sante_three_actions_one_date():
 
 def test_pontivy_economie_market_in_two_parts_and_micro_credits():
     """Pontivy / Ouelessebougou, Économie (l. 10124-10147, read by hand): the market's two
-    parts face 2002 and 2008, the micro-crédits their own sum."""
-    economie = _row_at(10124, 10092)
-    assert economie.description.split("\n") == [
+    parts face 2002 and 2008 and one sum (20 millions, l. 10142-10144); the micro-crédits,
+    printed below them, face their own (l. 10146): two rows, so that neither sum is given a
+    year of the market's."""
+    market, credits = _row_at(10124, 10092), _row_at(10134, 10092)
+    assert market.description.split("\n") == [
         "Reconstruction du marché",
         "Première partie",
         "Deuxième partie",
-        "Micro-crédits",
     ]
-    assert economie.period_as_printed == "2002\n2008"
-    assert economie.budget_as_printed == "20 millions de francs CFA\n5 millions de francs CFA"
+    assert (market.period_as_printed, market.budget_as_printed) == (
+        "2002\n2008",
+        "20 millions de francs CFA",
+    )
+    assert (credits.domain_as_printed, credits.description, credits.period_as_printed) == (
+        "Économie",
+        "Micro-crédits",
+        None,
+    )
+    assert credits.budget_as_printed == "5 millions de francs CFA"
     assert [a.domain_as_printed for a in parsed(_before(10092))[0]] == [
         "Santé",
         "Éducation",
+        "Économie",
         "Économie",
         "Agriculture",
         "Eau et Assainissement",
