@@ -55,7 +55,14 @@ def collapse(text: str | None) -> str | None:
     return text or None
 
 
-def clean_text(lines: list[str]) -> str | None:
+# A line ending on these goes on with the next whatever its length ("de la" / "République").
+_OPEN_END_RE = re.compile(
+    r"(?:\b(?:à|et|ou|de|du|des|la|le|les|un|une|en|pour|par|sur|au|aux|avec|dans|d’|l’)|[,’'(/&+–-])$",
+    re.IGNORECASE,
+)
+
+
+def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -> str | None:
     """Join the lines of a printed answer into clean text.
 
     Wrapped lines are joined with a space (or with nothing after a hyphen that ends a line in
@@ -68,6 +75,8 @@ def clean_text(lines: list[str]) -> str | None:
     paragraphs: list[str] = []
     current = ""
     blank_before = False
+    previous = ""  # the previous printed line, as printed
+    seen = first_is_whole
     for raw in lines:
         if is_footer(raw):
             continue
@@ -79,6 +88,16 @@ def clean_text(lines: list[str]) -> str | None:
             BULLET_RE.match(line) is not None
             # a list of sums, one a line ("Conseil général … 27 772 €" / "Conseil de cercle …")
             or (line[0].isupper() and SUM_END_RE.search(current) is not None)
+            # the line before left room for this line's first word: the text did not wrap
+            # there, its author went to the line ("Agence KARED, agence de développement
+            # malienne" / "Association Essonne Sahel : …")
+            or (
+                width
+                and previous
+                and (line[0].isupper() or line[0].isdigit())
+                and len(previous) + 1 + len(line.split()[0]) < width * 0.8
+                and not _OPEN_END_RE.search(previous)
+            )
         ) or (
             blank_before
             and (line[0].isupper() or line[0].isdigit())
@@ -94,6 +113,10 @@ def clean_text(lines: list[str]) -> str | None:
         else:
             current = line
         blank_before = False
+        # the first line of an answer may follow its label on the same printed line: its
+        # length says nothing
+        previous = line if seen else ""
+        seen = True
     if current:
         paragraphs.append(current)
     text = "\n".join(p.strip() for p in paragraphs if p.strip())
