@@ -560,7 +560,7 @@ def test_montreuil_padded_cells():
     assert actions[1].description.endswith("citoyenneté sont menées depuis 2005.")
     assert "2002-2008" not in actions[1].description
     assert actions[5].period_as_printed == "2008"
-    assert "cercle de Yélimané. Les jumelages de classes" in actions[5].description
+    assert "cercle de Yélimané.\nLes jumelages de classes" in actions[5].description
     assert actions[6].description.startswith("Depuis 2008, le PJCMY soutient financièrement les")
     assert [p.kind for p in problems] == ["unaligned-column", "unaligned-column"]
 
@@ -1223,3 +1223,42 @@ def test_ivry_enfance_jeunesse_two_actions():
         "Depuis 2003 séjour l’été de 3 semaines",
         "Intégré dans un budget global du projet",
     )
+
+
+def test_lines_that_left_room_in_the_column_are_actions():
+    """Evry / Kayes (l. 1858-1860): three short lines facing one date, each ending well before
+    the column's width: three actions. Allier / Niafunké's santé row (l. 3173) likewise."""
+    evry = _row_at(1858, 1739)
+    assert evry.description.split("\n") == [
+        "Renforcement en compétences humaines et en matériel",
+        "Formations du personnel",
+        "Equipement de locaux",
+    ]
+    allier = _row_at(3173, 3054)
+    assert allier.description.split("\n")[1:] == [
+        "Mise à disposition d’un échographe pour l’hôpital de Niafunké",
+        "Mise en place d’une lunetterie au sein du CESCOM",
+        "Mise en fonction d’un cabinet dentaire à Niafunké",
+    ]
+    # « … de la farine » / « Misola pour enfants » (l. 5579) is a wrap in a column of 40
+    npdc = _row_at(5579, 5092)
+    assert "\n" not in npdc.description
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        # short lines, room left for the next word: one action each
+        (["Formations du personnel", "Equipement de locaux"], 2),
+        # a full line then a capital: a wrap (« Assistance » / « Publique-Hôpitaux »)
+        (["Relations permanentes entre l’Assistance", "Publique-Hôpitaux de Marseille"], 1),
+        # room left, but the next line closes a parenthesis it does not open
+        (["dans le cercle de Diéma", "Pacedel 2000-2003)"], 1),
+        # room left, but the line goes on (« de »)
+        (["Formation de", "Koutiala"], 1),
+    ],
+)
+def test_join_actions_where_a_line_left_room(lines, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert len(_join_actions(lines, 1, width=42).split("\n")) == expected

@@ -420,7 +420,7 @@ _GOES_ON_RE = re.compile(
 _ENDS_SENTENCE_RE = re.compile(r"(?:\w{2,}|\d|\))[.!?]\)?$")
 
 
-def _join_actions(lines: list[str], dates: int = 0) -> str | None:
+def _join_actions(lines: list[str], dates: int = 0, width: int = 0) -> str | None:
     """An actions cell: one line per printed action, an action's wrapped lines joined.
 
     The cell stacks its actions one under the other with a blank line between them, facing
@@ -450,10 +450,20 @@ def _join_actions(lines: list[str], dates: int = 0) -> str | None:
             joined = texts
         elif len(joined) < len(sentences) <= dates:
             joined = sentences
+    if width:
+        # whatever the dates, a finished line that left room in the column for the next line's
+        # first word was not wrapped: the next line is another action ("Formations du
+        # personnel" / "Equipement de locaux"), when every such line of the cell left room
+        finer = _actions_items(lines, at_blank_only=False)
+        roomy = _actions_items(lines, at_blank_only=False, width=width)
+        if len(joined) < len(finer) == len(roomy):
+            joined = finer
     return "\n".join(joined) or None
 
 
-def _actions_items(lines: list[str], at_blank_only: bool, sentence_ends: bool = False) -> list[str]:
+def _actions_items(
+    lines: list[str], at_blank_only: bool, sentence_ends: bool = False, width: int = 0
+) -> list[str]:
     items: list[list[str]] = [[]]
     blank = False
     for raw in lines:
@@ -471,12 +481,23 @@ def _actions_items(lines: list[str], at_blank_only: bool, sentence_ends: bool = 
             and (blank or not items[-1][-1].rstrip().endswith(":"))  # a heading and its text
             and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
             and (blank or not sentence_ends or _ENDS_SENTENCE_RE.search(items[-1][-1].strip()))
+            and (blank or not width or _left_room(items[-1][-1], text, width))
         ):
             items.append([])
         items[-1].append(raw)
         blank = False
     joined = [clean_text(item) for item in items if item]
     return [text for text in joined if text]
+
+
+def _left_room(line: str, following: str, width: int) -> bool:
+    """Whether ``line`` ends short of the column's ``width`` by more than the first word of
+    the ``following`` line (and a margin: the column's widest line is only a guess of its
+    width): the extraction did not wrap it there. A line closing a parenthesis it does not
+    open goes on with the line before ("dans le cercle de Diéma" / "Pacedel 2000-2003)")."""
+    if following.count(")") > following.count("("):
+        return False
+    return len(collapse(line) or "") + 1 + len(following.split()[0]) < width - 2
 
 
 # ---------------------------------------------------------------- the table
@@ -1583,11 +1604,13 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     floating = _strip_glued_labels(rows, labels)
     inferred = _fill_merged_domains(rows, lines, problems, floating)
     records: list[ActionRecord] = []
+    # the actions column's width: its widest line, where a sentence wrapped
+    width = max((len(collapse(ln[1]) or "") for row in rows for _, ln in row.actions), default=0)
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
         period = _join_cell([ln[1] for _, ln in row.period], dates=True)
         description = _join_actions(
-            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0
+            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0, width
         )
         budget = _budget_cell([ln[1] for _, ln in row.budget], period)
         if domain and SECTION_RE.match(domain) and not (description or period or budget):
