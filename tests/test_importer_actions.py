@@ -1256,6 +1256,10 @@ def test_lines_that_left_room_in_the_column_are_actions():
         (["dans le cercle de Diéma", "Pacedel 2000-2003)"], 1),
         # room left, but the line goes on (« de »)
         (["Formation de", "Koutiala"], 1),
+        # letters are not all as wide: a line near the width is a wrap (Mulhouse, l. 9642)
+        (["d’Urbanisme de la Région", "Mulhousienne"], 1),
+        # a full stop ends a line however long (Allier, l. 3197)
+        (["Formation de fonctionnaires et élus maliens.", "Réparation et formation"], 2),
     ],
 )
 def test_join_actions_where_a_line_left_room(lines, expected):

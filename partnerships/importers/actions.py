@@ -492,12 +492,15 @@ def _actions_items(
 
 def _left_room(line: str, following: str, width: int) -> bool:
     """Whether ``line`` ends short of the column's ``width`` by more than the first word of
-    the ``following`` line (and a margin: the column's widest line is only a guess of its
-    width): the extraction did not wrap it there. A line closing a parenthesis it does not
-    open goes on with the line before ("dans le cercle de Diéma" / "Pacedel 2000-2003)")."""
+    the ``following`` line, with a margin (the column's widest line is only a guess of its
+    width, and letters are not all as wide), or ends a sentence: the extraction did not wrap
+    it there. A line closing a parenthesis it does not open goes on with the line before
+    ("dans le cercle de Diéma" / "Pacedel 2000-2003)")."""
     if following.count(")") > following.count("("):
         return False
-    return len(collapse(line) or "") + 1 + len(following.split()[0]) < width - 2
+    if _ENDS_SENTENCE_RE.search(line.strip()):
+        return True  # a full stop ends it, however long
+    return len(collapse(line) or "") + 1 + len(following.split()[0]) < width * 0.85
 
 
 # ---------------------------------------------------------------- the table
