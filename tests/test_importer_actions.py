@@ -1266,3 +1266,66 @@ def test_join_actions_where_a_line_left_room(lines, expected):
     from partnerships.importers.actions import _join_actions
 
     assert len(_join_actions(lines, 1, width=42).split("\n")) == expected
+
+
+@pytest.mark.parametrize(
+    "line, fiche_before, actions",
+    [
+        # Haut-Rhin / Yanfolila (l. 3654-3663): four actions, no domain, no date
+        (
+            3654,
+            3633,
+            [
+                "Construction d'une retenue d'eau",
+                "Actions de formation de planteurs et de transformatrices de mangues",
+                "Mise à disposition d'une jeune volontaire à Yanfolila pour assurer le "
+                "suivi du projet et faire le lien entre les différents partenaires",
+                "Achat de mobilier et de documents pédagogiques pour les collèges du cercle",
+            ],
+        ),
+        # Marly-le-Roi / Kita, Infrastructures (l. 8112-8114)
+        (
+            8112,
+            8100,
+            ["Construction de salles de classes", "Adduction d’eau et électrification des marchés"],
+        ),
+        # Quetigny / Koulikoro, Santé and Education (l. 10267-10288)
+        (10267, 10200, ["Construction d’une bibliothèque", "Maternité", "Rénovation d’un CeSCom"]),
+        (10281, 10200, ["Construction de 9 classes", "Container de matériel pédagogique"]),
+        # Quimperlé / Nara, Scolaire (l. 10394-10403): two actions facing three years
+        (10394, 10390, ["Bibliothèques scolaires", "Construction école primaire"]),
+        # Hennebont / Niamana-Mourdiah, Santé (l. 6726-6737)
+        (
+            6726,
+            6720,
+            [
+                "CSCOM Mourdiah équipé",
+                "CSCOM village de Gallo",
+                "Panneaux solaires CSCOM, berceaux maternité, moustiquaires à Mourdiah",
+                "Information sur la prévention du paludisme",
+            ],
+        ),
+    ],
+)
+def test_cells_read_by_hand_one_line_per_action(line, fiche_before, actions):
+    """Cells stacking actions with no blank, whose lines fill the column: read by hand."""
+    row = _row_at(line, fiche_before)
+    assert row.read_by_hand
+    assert row.description.split("\n") == actions
+
+
+def test_read_by_hand_cells_keep_their_dates_and_sums():
+    assert (_row_at(10267, 10200).period_as_printed, _row_at(10267, 10200).budget_as_printed) == (
+        "1999-2001\n2003-2005",
+        "25,5 millions de FcfA",
+    )
+    quimperle = _row_at(10394, 10390)
+    assert (quimperle.period_as_printed, quimperle.budget_as_printed) == (
+        "2000\n2002\n2004",
+        "1500\n10 000\n10 000",
+    )
+    hennebont = _row_at(6726, 6720)
+    assert (hennebont.period_as_printed, hennebont.budget_as_printed) == (
+        "2000-2002\n2004",
+        "38 000 €",
+    )
