@@ -381,7 +381,8 @@ def test_grand_lyon_row_3_dates_are_dates():
 
 
 def test_empty_tables():
-    for fiche in (1276, 2123, 5867, 13605):
+    # 4608: Auvergne / Tombouctou prints « Informations en attente » alone (l. 4707)
+    for fiche in (1276, 2123, 4608, 5867, 13605):
         assert parsed(fiche)[0] == []
 
 
@@ -397,7 +398,8 @@ def all_actions():
 def test_totals():
     actions = list(all_actions())
     # Viroflay's two tables of columns: 10 rows, not 4 merged cells; Bures: Jeunes and Eau;
-    # Gentilly: two rows, its budget column's words no third one
+    # Gentilly: two rows, its budget column's words no third one; Auvergne's « Informations en
+    # attente » no row; Pontivy's micro-crédits a row of their own
     assert len(actions) == 345
     problems = Counter(p.kind for fiche in tables() for p in parsed(fiche)[1])
     assert problems["header-budget"] == 2  # Pontcharra's and CG Isère's (« Total affectations »)
@@ -558,7 +560,7 @@ def test_montreuil_padded_cells():
     assert actions[1].description.endswith("citoyenneté sont menées depuis 2005.")
     assert "2002-2008" not in actions[1].description
     assert actions[5].period_as_printed == "2008"
-    assert "cercle de Yélimané. Les jumelages de classes" in actions[5].description
+    assert "cercle de Yélimané.\nLes jumelages de classes" in actions[5].description
     assert actions[6].description.startswith("Depuis 2008, le PJCMY soutient financièrement les")
     assert [p.kind for p in problems] == ["unaligned-column", "unaligned-column"]
 
@@ -1077,3 +1079,253 @@ def test_la_verriere_until_2004_is_the_essonne_s_funding():
         "Financement de trois maraîchages",
         "Financement de deux digues filtrantes",
     ]
+
+
+def test_alencon_one_line_per_printed_action():
+    """Alençon / Koutiala (l. 418-586) prints its actions with no blank between them.
+    ÉCHANGES: five sentences facing six dates (the jardin d'enfants and the Maison d'accueil
+    are dated apart); ÉDUCATION, SANTE and ÉQUIPEMENTS are read by hand."""
+    by_line = {a.line: a for a in parsed(322)[0]}
+    assert by_line[418].description.split("\n") == [
+        "Chantiers de jeunes : construction de 2 ponts de l’amitié, d’aires de jeux dans écoles "
+        "et camping à Alençon et aide à la construction de 16 classes à Koutiala.",
+        "Construction. d’1 jardin d’enfants à Kla, d’1 Maison d’accueil (Maison d’Alençon).",
+        "Appui à 1 bibliothèque de Koutiala avec la fourniture de livres et rayonnages.",
+        "Idem en 2002 par un Chantier Jeunes des 4 villes jumelées pour réalisation de fresques "
+        "à l’intérieur et extérieur.",
+        "Bamko-Musique à Alençon: rencontre de 30 musiciens des 4 villes jumelées.",
+    ]
+    assert by_line[481].description.split("\n") == [
+        "Rénovation de 14 classes",
+        "Rénovation de 2 Jardins d’enfants à Kla",
+        "Construction d’1 école, 3 classes et annexes.",
+        "Dons de livres et fournitures aux écoliers de Koutiala =10 conteneurs",
+        "2 Stages de professeurs (2fois5)",
+        "Échanges entre Lycées ici et là-bas.",
+        "Nombreux échanges de courrier et interventions en primaire",
+    ]
+    assert by_line[517].description.split("\n") == [
+        "Matériel médical, dans conteneurs précités",
+        "Construction de 3 CSCOM ;",
+        "Centre de santé de référence :rénovations maternité, chirurgie, bureaux… "
+        "constructions : labo. et cabinet dentaire.",
+        "12 stages d’élèves infirmiers à Koutiala",
+        "Formation à Alençon de 3 et 2 personnes de Kla : Médecins, infirmiers, sages-femmes.",
+        "En projet, service des urgences au CSR",
+    ]
+    assert by_line[567].description.split("\n") == [
+        "Par la ville d’Alençon, à Koutiala:",
+        "Réalisation d’un château d’eau et appui au 2ème.",
+        "Envoi de matériel administratif, de voirie et de véhicules.",
+        "Réhabilitation : de 2 jardins d’enfants, de la Maison d’Alençon,",
+        "A l’étude, rénovation de 2 aires de marchés et construction d’une gare routière.",
+    ]
+    assert (by_line[567].period_as_printed, by_line[567].budget_as_printed) == (
+        None,
+        "978342Fcfa\n177625€\n94562",
+    )
+    assert [a.line for a in parsed(322)[0]] == [418, 465, 481, 517, 556, 567]
+
+
+def test_bures_sante_three_actions_one_date():
+    """Bures-sur-Yvette, Santé (l. 1482-1497, read by hand): three actions with no blank
+    between them, facing one date and one sum; Femmes and Agriculture stack theirs too."""
+    sante = _row_at(1482, 1468)
+    assert sante.description.split("\n") == [
+        "Petit matériel CESCOM et maternité",
+        "Participation au financement de la clôture du CESCOM",
+        "Participation au financement de l’équipement d’un centre de soins visuels régional à "
+        "Nioro du Sahel",
+    ]
+    assert (sante.domain_as_printed, sante.period_as_printed, sante.budget_as_printed) == (
+        "Santé",
+        "2005",
+        "2 000 €",
+    )
+    assert _row_at(1499, 1468).description == "Appui alphabétisation\nFormation teinture, savon"
+    agriculture = _row_at(1527, 1468)
+    assert agriculture.description.split("\n") == [
+        "Formation de brigades anti sautériaux",
+        "Formation aviculteurs",
+        "Création de périmètres maraîchers",
+    ]
+    assert (agriculture.period_as_printed, agriculture.budget_as_printed) == (
+        "2004 -2007",
+        "90 000 €",
+    )
+    assert [a.line for a in parsed(_before(1468))[0]] == [1482, 1499, 1504, 1509, 1511, 1527, 1534]
+
+
+def test_pontivy_economie_market_in_two_parts_and_micro_credits():
+    """Pontivy / Ouelessebougou, Économie (l. 10124-10147, read by hand): the market's two
+    parts face 2002 and 2008 and one sum (20 millions, l. 10142-10144); the micro-crédits,
+    printed below them, face their own (l. 10146): two rows, so that neither sum is given a
+    year of the market's."""
+    market, credits = _row_at(10124, 10092), _row_at(10134, 10092)
+    assert market.description.split("\n") == [
+        "Reconstruction du marché",
+        "Première partie",
+        "Deuxième partie",
+    ]
+    assert (market.period_as_printed, market.budget_as_printed) == (
+        "2002\n2008",
+        "20 millions de francs CFA",
+    )
+    assert (credits.domain_as_printed, credits.description, credits.period_as_printed) == (
+        "Économie",
+        "Micro-crédits",
+        None,
+    )
+    assert credits.budget_as_printed == "5 millions de francs CFA"
+    assert [a.domain_as_printed for a in parsed(_before(10092))[0]] == [
+        "Santé",
+        "Éducation",
+        "Économie",
+        "Économie",
+        "Agriculture",
+        "Eau et Assainissement",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines, dates, expected",
+    [
+        # three finished sentences facing four dates: one action each
+        (
+            ["Chantier.", "Construction d’1", "jardin.", "Appui à", "1 bibliothèque."],
+            4,
+            "Chantier.\nConstruction d’1 jardin.\nAppui à 1 bibliothèque.",
+        ),
+        # more sentences than dates: the count does not confirm them
+        (["Chantier.", "Construction.", "Appui."], 2, "Chantier. Construction. Appui."),
+        # an initial's full stop ends no sentence
+        (["Rencontre avec M.", "Dupont et", "visite."], 3, "Rencontre avec M. Dupont et visite."),
+    ],
+)
+def test_join_actions_at_sentence_ends_when_the_dates_allow(lines, dates, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert _join_actions(lines, dates) == expected
+
+
+def test_ivry_enfance_jeunesse_two_actions():
+    """Ivry-sur-Seine / Dianguirdé, Enfance/Jeunesse (l. 6941-6960, read by hand): the
+    children's stay and the committee's part in it, no blank between them, one date."""
+    row = _row_at(6941, 6905)
+    assert row.domain_as_printed == "Enfance/Jeunesse Scolarisation Echanges culturels"
+    assert row.description.split("\n") == [
+        "Participation d’enfants (13-14 ans) de Dianguirdé à un séjour international de vacances "
+        "« Village du Monde » organisé en France par la ville d’Ivry-sur-Seine",
+        "Participation du comité de jumelage et de l’association de développement de Dianguirdé "
+        "à la préparation du séjour et à l’accueil des Maliens",
+    ]
+    assert (row.period_as_printed, row.budget_as_printed) == (
+        "Depuis 2003 séjour l’été de 3 semaines",
+        "Intégré dans un budget global du projet",
+    )
+
+
+def test_lines_that_left_room_in_the_column_are_actions():
+    """Evry / Kayes (l. 1858-1860): three short lines facing one date, each ending well before
+    the column's width: three actions. Allier / Niafunké's santé row (l. 3173) likewise."""
+    evry = _row_at(1858, 1739)
+    assert evry.description.split("\n") == [
+        "Renforcement en compétences humaines et en matériel",
+        "Formations du personnel",
+        "Equipement de locaux",
+    ]
+    allier = _row_at(3173, 3054)
+    assert allier.description.split("\n")[1:] == [
+        "Mise à disposition d’un échographe pour l’hôpital de Niafunké",
+        "Mise en place d’une lunetterie au sein du CESCOM",
+        "Mise en fonction d’un cabinet dentaire à Niafunké",
+    ]
+    # « … de la farine » / « Misola pour enfants » (l. 5579) is a wrap in a column of 40
+    npdc = _row_at(5579, 5092)
+    assert "\n" not in npdc.description
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        # short lines, room left for the next word: one action each
+        (["Formations du personnel", "Equipement de locaux"], 2),
+        # a full line then a capital: a wrap (« Assistance » / « Publique-Hôpitaux »)
+        (["Relations permanentes entre l’Assistance", "Publique-Hôpitaux de Marseille"], 1),
+        # room left, but the next line closes a parenthesis it does not open
+        (["dans le cercle de Diéma", "Pacedel 2000-2003)"], 1),
+        # room left, but the line goes on (« de »)
+        (["Formation de", "Koutiala"], 1),
+        # letters are not all as wide: a line near the width is a wrap (Mulhouse, l. 9642)
+        (["d’Urbanisme de la Région", "Mulhousienne"], 1),
+        # a full stop ends a line however long (Allier, l. 3197)
+        (["Formation de fonctionnaires et élus maliens.", "Réparation et formation"], 2),
+    ],
+)
+def test_join_actions_where_a_line_left_room(lines, expected):
+    from partnerships.importers.actions import _join_actions
+
+    assert len(_join_actions(lines, 1, width=42).split("\n")) == expected
+
+
+@pytest.mark.parametrize(
+    "line, fiche_before, actions",
+    [
+        # Haut-Rhin / Yanfolila (l. 3654-3663): four actions, no domain, no date
+        (
+            3654,
+            3633,
+            [
+                "Construction d'une retenue d'eau",
+                "Actions de formation de planteurs et de transformatrices de mangues",
+                "Mise à disposition d'une jeune volontaire à Yanfolila pour assurer le "
+                "suivi du projet et faire le lien entre les différents partenaires",
+                "Achat de mobilier et de documents pédagogiques pour les collèges du cercle",
+            ],
+        ),
+        # Marly-le-Roi / Kita, Infrastructures (l. 8112-8114)
+        (
+            8112,
+            8100,
+            ["Construction de salles de classes", "Adduction d’eau et électrification des marchés"],
+        ),
+        # Quetigny / Koulikoro, Santé and Education (l. 10267-10288)
+        (10267, 10200, ["Construction d’une bibliothèque", "Maternité", "Rénovation d’un CeSCom"]),
+        (10281, 10200, ["Construction de 9 classes", "Container de matériel pédagogique"]),
+        # Quimperlé / Nara, Scolaire (l. 10394-10403): two actions facing three years
+        (10394, 10390, ["Bibliothèques scolaires", "Construction école primaire"]),
+        # Hennebont / Niamana-Mourdiah, Santé (l. 6726-6737)
+        (
+            6726,
+            6720,
+            [
+                "CSCOM Mourdiah équipé",
+                "CSCOM village de Gallo",
+                "Panneaux solaires CSCOM, berceaux maternité, moustiquaires à Mourdiah",
+                "Information sur la prévention du paludisme",
+            ],
+        ),
+    ],
+)
+def test_cells_read_by_hand_one_line_per_action(line, fiche_before, actions):
+    """Cells stacking actions with no blank, whose lines fill the column: read by hand."""
+    row = _row_at(line, fiche_before)
+    assert row.read_by_hand
+    assert row.description.split("\n") == actions
+
+
+def test_read_by_hand_cells_keep_their_dates_and_sums():
+    assert (_row_at(10267, 10200).period_as_printed, _row_at(10267, 10200).budget_as_printed) == (
+        "1999-2001\n2003-2005",
+        "25,5 millions de FcfA",
+    )
+    quimperle = _row_at(10394, 10390)
+    assert (quimperle.period_as_printed, quimperle.budget_as_printed) == (
+        "2000\n2002\n2004",
+        "1500\n10 000\n10 000",
+    )
+    hennebont = _row_at(6726, 6720)
+    assert (hennebont.period_as_printed, hennebont.budget_as_printed) == (
+        "2000-2002\n2004",
+        "38 000 €",
+    )

@@ -566,3 +566,100 @@ def test_a_third_partys_motivations_stay_on_the_fiche(fiches, report):
     assert fiche.presentation.endswith("dans le cadre du PADDY.")
     assert "vietnam" not in (fiche.motivations_french + fiche.motivations_malian).lower()
     assert not [i for i in report if i.kind == "unplaced-line" and 9271 <= i.line <= 9275]
+
+
+def test_numbered_actions_keep_one_line_each(fiches):
+    """« Action 1 - … » / « Action 2 : … » open a line each, as printed: Hautes-Pyrénées'
+    motivations (l. 3796-3801), Essonne / Douentza's perspectives (l. 3463-3475)."""
+    lines = fiches[3677].motivations_french.split("\n")
+    assert lines[-6:] == [
+        "Objectifs spécifiques (2007-2008)",
+        "Action 1 - Reconstitution du cheptel de moutons à laine",
+        "Action 2 - Engraissement des ovins pour leur vente lors de la fête de la Tabaski",
+        "Action 3 - Etude de faisabilité d’une mini-laiterie",
+        "Action 4 - Assistance technique locale et coordination par VSF-CICDA",
+        "Action 5 - Evaluation et préparation du projet pluriannuel",
+    ]
+    perspectives = fiches[3288].perspectives.split("\n")
+    assert [line.split(" :")[0] for line in perspectives if line.startswith("Action")] == [
+        f"Action {n}" for n in range(1, 13)
+    ]
+    assert perspectives[-5] == (
+        "Action 8 : Elaboration d’un programme pluriannuel 2008-2018 de construction, "
+        "d’équipement et d’entretien de bâtiments scolaire du second cycle."
+    )
+
+
+def test_a_list_of_sums_keeps_one_line_each(fiches):
+    """A line closed by a sum, then a capital: the next item of a list of funders
+    (Hautes-Pyrénées, l. 3770-3774; Saint-Jean-de-Boiseau's budget)."""
+    assert fiches[3677].budget_cd.split("\n") == [
+        "avec le Mali",
+        "Conseil général des Hautes-Pyrénées 27 772 €",
+        "Conseil de cercle de Niafunké 2 935 €",
+        "Ministère des Aff. Etrangères et Européennes 12 000 €",
+    ]
+    assert fiches[11100].budget_cd.split("\n")[-2:] == [
+        "Budget de la commune : 43 000 €",
+        "Autres subventions : 57 000 €",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            ["Conseil général 27 772 €", "Conseil de cercle 2 935 €"],
+            "Conseil général 27 772 €\nConseil de cercle 2 935 €",
+        ),
+        # a sum inside a sentence: the wrap goes on
+        (["un budget de 10 000 €", "pour le puits"], "un budget de 10 000 € pour le puits"),
+        (["en 2005", "Construction"], "en 2005 Construction"),
+    ],
+)
+def test_clean_text_breaks_after_a_sum_only_before_a_capital(lines, expected):
+    from partnerships.importers.text import clean_text
+
+    assert clean_text(lines) == expected
+
+
+def test_a_line_ended_short_of_the_width_is_not_a_wrap(fiches):
+    """Where a line leaves room for the next line's first word, its author went to the line:
+    Bures' technical partners (l. 1452-1453) and axes (l. 1549-1552), Ivry's « Partenariats
+    à développer » (l. 7036). A line ending on « de » or a comma goes on whatever its length."""
+    bures = fiches[1370]
+    assert bures.technical_partners.split("\n") == [
+        "Agence KARED, agence de développement malienne",
+        "Association Essonne Sahel : réseau de villes jumelées",
+    ]
+    assert bures.perspectives.split("\n")[1:5] == [
+        "Les axes pour 2004 à 2007 sont :",
+        "Accès à l’eau (AEP, forages)",
+        "Amélioration du bol alimentaire (jardins maraîchers)",
+        "Accès à l’école (rénovation école, mobilier scolaire, fournitures)",
+    ]
+    assert fiches[6789].perspectives.split("\n")[-1].startswith("Partenariats à développer :")
+    # the first line of an answer may share its printed line with the label: no break after it
+    assert fiches[322].motivations_french.startswith(
+        "Avec déjà deux jumelages : Basingstoke (Angleterre) et Quakenbrück (Allemagne)), "
+        "Alençon souhaitait"
+    )
+
+
+@pytest.mark.parametrize(
+    "second, third, expected",
+    [
+        # room was left for « Association »: two lines
+        ("Agence KARED", "Association Essonne Sahel", "Agence KARED\nAssociation Essonne Sahel"),
+        # a line ending on « de » goes on
+        ("Appui à la formation de", "Koutiala", "Appui à la formation de Koutiala"),
+        # a lowercase word goes on
+        ("Appui à la formation", "des élus", "Appui à la formation des élus"),
+    ],
+)
+def test_clean_text_line_ended_short(second, third, expected):
+    from partnerships.importers.text import clean_text
+
+    full = "Une ligne imprimée sur toute la largeur de la page, comme le texte des fiches, " + "x"
+    text = clean_text([full, second, third], width=len(full))
+    assert text == f"{full} {expected}"

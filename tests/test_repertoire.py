@@ -356,6 +356,22 @@ def test_totals_are_totals_and_match_their_rows(dataset):
     }
 
 
+def test_a_budget_over_several_years_is_not_annual(dataset):
+    """Montady prints « 28 356 euros sur 3 ans » (l. 8683): a sum over three years, not the
+    annual budget; « 15 000 Euros / an » (Pontivy) stays annual."""
+    budgets = objects(dataset, "budget")
+
+    def kinds(slug):
+        return {
+            (b["as_printed"], b["kind"])
+            for b in budgets
+            if b["partnership"] == [slug] and b["action"] is None
+        }
+
+    assert kinds("montady-baramandougou") == {("28 356 euros", "other")}
+    assert kinds("pontivy-ouelessebougou") == {("15 000 Euros", "cd_annual")}
+
+
 def test_no_row_is_only_a_period_an_amount_or_a_heading(dataset):
     period = re.compile(
         r"^(?:(?:depuis|en|de)\s+)?(?:19|20)\d\d(?:\s*[-–à/]\s*(?:19|20)?\d\d)?$", re.I

@@ -415,7 +415,12 @@ _GOES_ON_RE = re.compile(
 )
 
 
-def _join_actions(lines: list[str], dates: int = 0) -> str | None:
+# A line ending a sentence: a full stop (not an initial's, "M."), "!" or "?", maybe closing a
+# parenthesis ("(Maison d’Alençon).").
+_ENDS_SENTENCE_RE = re.compile(r"(?:\w{2,}|\d|\))[.!?]\)?$")
+
+
+def _join_actions(lines: list[str], dates: int = 0, width: int = 0) -> str | None:
     """An actions cell: one line per printed action, an action's wrapped lines joined.
 
     The cell stacks its actions one under the other with a blank line between them, facing
@@ -427,22 +432,38 @@ def _join_actions(lines: list[str], dates: int = 0) -> str | None:
     et / préconisations / Envoi de matériels informatiques" facing "Décembre 2007 / Décembre
     2008"): when the row prints more ``dates`` than the blanks give actions, a finished line
     followed by one opening like an action also starts one, or else every line is one, if that
-    gives exactly as many actions as dates.
+    gives exactly as many actions as dates; failing both, a finished sentence followed by a
+    capital starts one, if that gives no more actions than dates.
     """
     joined = _actions_items(lines, at_blank_only=True)
     if 1 < dates and len(joined) < dates:
         finer = _actions_items(lines, at_blank_only=False)
-        # last, one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
+        # one action a line ("danses bretonnes / théâtre / atelier de peinture" facing
         # "En 2000 / En 2001 / En 2002"), when no line reads as cut short
         texts = [collapse(t) or "" for t in lines if t.strip() and not is_footer(t)]
+        # last, a line ending a sentence then a capital opens an action even where the dates
+        # outnumber them (Alençon ÉCHANGES: five sentences, six dates, one action dated twice)
+        sentences = _actions_items(lines, at_blank_only=False, sentence_ends=True)
         if len(finer) == dates:
             joined = finer
         elif len(texts) == dates and not any(_GOES_ON_RE.search(t) for t in texts):
             joined = texts
+        elif len(joined) < len(sentences) <= dates:
+            joined = sentences
+    if width:
+        # whatever the dates, a finished line that left room in the column for the next line's
+        # first word was not wrapped: the next line is another action ("Formations du
+        # personnel" / "Equipement de locaux"), when every such line of the cell left room
+        finer = _actions_items(lines, at_blank_only=False)
+        roomy = _actions_items(lines, at_blank_only=False, width=width)
+        if len(joined) < len(finer) == len(roomy):
+            joined = finer
     return "\n".join(joined) or None
 
 
-def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
+def _actions_items(
+    lines: list[str], at_blank_only: bool, sentence_ends: bool = False, width: int = 0
+) -> list[str]:
     items: list[list[str]] = [[]]
     blank = False
     for raw in lines:
@@ -459,12 +480,27 @@ def _actions_items(lines: list[str], at_blank_only: bool) -> list[str]:
             and not _GOES_ON_RE.search(items[-1][-1].strip())
             and (blank or not items[-1][-1].rstrip().endswith(":"))  # a heading and its text
             and "".join(items[-1]).count("(") <= "".join(items[-1]).count(")")
+            and (blank or not sentence_ends or _ENDS_SENTENCE_RE.search(items[-1][-1].strip()))
+            and (blank or not width or _left_room(items[-1][-1], text, width))
         ):
             items.append([])
         items[-1].append(raw)
         blank = False
     joined = [clean_text(item) for item in items if item]
     return [text for text in joined if text]
+
+
+def _left_room(line: str, following: str, width: int) -> bool:
+    """Whether ``line`` ends short of the column's ``width`` by more than the first word of
+    the ``following`` line, with a margin (the column's widest line is only a guess of its
+    width, and letters are not all as wide), or ends a sentence: the extraction did not wrap
+    it there. A line closing a parenthesis it does not open goes on with the line before
+    ("dans le cercle de Diéma" / "Pacedel 2000-2003)")."""
+    if following.count(")") > following.count("("):
+        return False
+    if _ENDS_SENTENCE_RE.search(line.strip()):
+        return True  # a full stop ends it, however long
+    return len(collapse(line) or "") + 1 + len(following.split()[0]) < width * 0.85
 
 
 # ---------------------------------------------------------------- the table
@@ -1540,6 +1576,10 @@ def parse_actions_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Rep
     return [record for _, block in blocks for record in block], problems
 
 
+# A table answered by a placeholder alone, in the domain column: no action is printed.
+NO_ANSWER_RE = re.compile(r"^(?:informations?\s+)?en\s+attente\.?$|^néant\.?$", re.IGNORECASE)
+
+
 def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem]]:
     if any(PROJECT_HEADER_RE.match(text) for _, text in lines):
         return _parse_project_table(lines)
@@ -1567,11 +1607,13 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
     floating = _strip_glued_labels(rows, labels)
     inferred = _fill_merged_domains(rows, lines, problems, floating)
     records: list[ActionRecord] = []
+    # the actions column's width: its widest line, where a sentence wrapped
+    width = max((len(collapse(ln[1]) or "") for row in rows for _, ln in row.actions), default=0)
     for row in rows:
         domain = inferred.get(id(row)) or collapse(" ".join(ln[1] for _, ln in row.domain))
         period = _join_cell([ln[1] for _, ln in row.period], dates=True)
         description = _join_actions(
-            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0
+            [ln[1] for _, ln in row.actions], len(period.split("\n")) if period else 0, width
         )
         budget = _budget_cell([ln[1] for _, ln in row.budget], period)
         if domain and SECTION_RE.match(domain) and not (description or period or budget):
@@ -1587,6 +1629,8 @@ def _parse_table(lines: list[Line]) -> tuple[list[ActionRecord], list[ReportItem
             continue
         if not (domain or description or period or budget):
             continue
+        if domain and NO_ANSWER_RE.match(domain) and not (description or period or budget):
+            continue  # "Informations en attente" (Auvergne): the fiche lists no action yet
         start, end = parse_years(period or description)
         if (
             domain is None

@@ -167,6 +167,7 @@ class _State:
     current: str | None = None  # field receiving the lines, None: nothing open
     section: str = "presentation"  # presentation | history | actions | tail
     budget_both: int | None = None  # line where both budget labels share one line
+    after_label: set[int] = field(default_factory=set)  # lines whose text follows a label
 
     def open(self, name: str, lineno: int, first: str = "") -> None:
         # a rubric printed twice (one per table, or a heading and its sub-heading) keeps both
@@ -175,6 +176,7 @@ class _State:
         self.current = name
         if first.strip():
             self.add((lineno, first))
+            self.after_label.add(lineno)
 
     def add(self, line: Line) -> None:
         self.segments[self.current][-1].append(line)
@@ -580,13 +582,18 @@ def _budget_value(state: _State, lineno: int, raw: str) -> None:
     )
 
 
-def _segment_text(segment: list[Line]) -> tuple[str | None, int | None]:
+# The width of the fiches' text, in characters (a full line prints 100 to 110).
+PAGE_WIDTH = 100
+
+
+def _segment_text(segment: list[Line], after_label: set[int]) -> tuple[str | None, int | None]:
     lines = [t for _, t in segment]
     first = next((i for i, t in enumerate(lines) if t.strip()), None)
     if first is None:
         return None, None
     lines[first] = re.sub(r"^\s*:\s*", "", lines[first])  # ": 1986" under a label without colon
-    text = clean_text(lines)
+    width = max(PAGE_WIDTH, *(len(_norm(t)) for t in lines))
+    text = clean_text(lines, width, first_is_whole=segment[first][0] not in after_label)
     # a currency word wrapped after a blank line is not a new paragraph ("50 000" + "Euros")
     text = re.sub(r"(\d)\n((?:euros?|€)(?:\W|$))", r"\1 \2", text or "", flags=_I)
     return text or None, segment[first][0]
@@ -595,7 +602,7 @@ def _segment_text(segment: list[Line]) -> tuple[str | None, int | None]:
 def _field_text(state: _State, name: str) -> tuple[str | None, int | None]:
     texts, first_line = [], None
     for segment in state.segments.get(name, []):
-        text, lineno = _segment_text(segment)
+        text, lineno = _segment_text(segment, state.after_label)
         if text:
             texts.append(text)
             first_line = first_line or lineno

@@ -1228,7 +1228,11 @@ def listed_printing(name: str) -> dict:
     )
 
 
-CUMULATIVE_RE = re.compile(r"\bdepuis\s+(?:19|20)\d\d\b", re.IGNORECASE)
+# "depuis 2002", "sur 3 ans" (Montady), "total de 500 000 euros pour le projet" (Montreuil)
+CUMULATIVE_RE = re.compile(
+    r"\bdepuis\s+(?:19|20)\d\d\b|\bsur\s+(?:\d+|deux|trois|quatre|cinq|six)\s+ans\b|\btotal\s+de\b",
+    re.IGNORECASE,
+)
 PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b", re.IGNORECASE)
 
 

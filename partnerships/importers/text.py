@@ -11,9 +11,14 @@ from .records import Line
 FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.*?(\d+)\s*/\s*(\d+)")
 # Bullet glyphs the PDF extraction leaves at the start of list items (private-use and symbol
 # characters come from Wingdings bullets).
-BULLET_RE = re.compile(r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s)")
+# "Action 2 - …", "Volet 1 : …": a numbered item of a list, printed one a line (Hautes-Pyrénées)
+BULLET_RE = re.compile(
+    r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s|(?:Action|Axe|Volet)\s+\d{1,2}\s*[-–:])"
+)
 # A dated entry ("2005 : Signature…", "Décembre 2007 : …") after a blank line opens a paragraph.
 DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s")
+# A line closed by a sum and its currency.
+SUM_END_RE = re.compile(r"\d\s*(?:€|euros?|E|F?CFA|francs)$", re.IGNORECASE)
 # A paragraph ends on these; a blank line after anything else is a wrap ("de la" / "République").
 PARAGRAPH_END_RE = re.compile(r"[.:;!?)»…]$")
 _WS_RE = re.compile(r"\s+")
@@ -50,7 +55,14 @@ def collapse(text: str | None) -> str | None:
     return text or None
 
 
-def clean_text(lines: list[str]) -> str | None:
+# A line ending on these goes on with the next whatever its length ("de la" / "République").
+_OPEN_END_RE = re.compile(
+    r"(?:\b(?:à|et|ou|de|du|des|la|le|les|un|une|en|pour|par|sur|au|aux|avec|dans|d’|l’)|[,’'(/&+–-])$",
+    re.IGNORECASE,
+)
+
+
+def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -> str | None:
     """Join the lines of a printed answer into clean text.
 
     Wrapped lines are joined with a space (or with nothing after a hyphen that ends a line in
@@ -63,6 +75,8 @@ def clean_text(lines: list[str]) -> str | None:
     paragraphs: list[str] = []
     current = ""
     blank_before = False
+    previous = ""  # the previous printed line, as printed
+    seen = first_is_whole
     for raw in lines:
         if is_footer(raw):
             continue
@@ -70,7 +84,21 @@ def clean_text(lines: list[str]) -> str | None:
         if not line:
             blank_before = bool(current)
             continue
-        starts_paragraph = BULLET_RE.match(line) is not None or (
+        starts_paragraph = (
+            BULLET_RE.match(line) is not None
+            # a list of sums, one a line ("Conseil général … 27 772 €" / "Conseil de cercle …")
+            or (line[0].isupper() and SUM_END_RE.search(current) is not None)
+            # the line before left room for this line's first word: the text did not wrap
+            # there, its author went to the line ("Agence KARED, agence de développement
+            # malienne" / "Association Essonne Sahel : …")
+            or (
+                width
+                and previous
+                and (line[0].isupper() or line[0].isdigit())
+                and len(previous) + 1 + len(line.split()[0]) < width * 0.8
+                and not _OPEN_END_RE.search(previous)
+            )
+        ) or (
             blank_before
             and (line[0].isupper() or line[0].isdigit())
             and (PARAGRAPH_END_RE.search(current) is not None or DATED_ENTRY_RE.match(line))
@@ -85,6 +113,10 @@ def clean_text(lines: list[str]) -> str | None:
         else:
             current = line
         blank_before = False
+        # the first line of an answer may follow its label on the same printed line: its
+        # length says nothing
+        previous = line if seen else ""
+        seen = True
     if current:
         paragraphs.append(current)
     text = "\n".join(p.strip() for p in paragraphs if p.strip())
