@@ -1329,3 +1329,97 @@ def test_read_by_hand_cells_keep_their_dates_and_sums():
         "2000-2002\n2004",
         "38 000 €",
     )
+
+
+def test_evry_kayes_cells_one_line_per_action():
+    """CA Evry Centre Essonne / Kayes (l. 1858-1934): the lines of rows 2 and 3 fill the
+    column, so the width rule left them joined; the table is read by hand (all of it: the
+    parser, given only the other rows, would measure the column on a narrower widest line)."""
+    by_line = {line: _row_at(line, 1858) for line in (1858, 1881, 1905, 1924)}
+    assert all(row.read_by_hand for row in by_line.values())
+    assert {line: row.description.split("\n") for line, row in by_line.items()} == {
+        1858: [
+            "Renforcement en compétences humaines et en matériel",
+            "Formations du personnel",
+            "Equipement de locaux",
+        ],
+        1881: [
+            "Appui à la Commune de Kayes dans la mise en place de structures de concertation "
+            "dans les quartiers de la ville",
+            "Formations des membres de ces structures",
+            "Soutien à la réalisation de projets dans les quartiers",
+            "Formation du milieu associatif",
+        ],
+        1905: [
+            "Réhabilitation de collecteurs et de caniveaux d’eaux pluviales",
+            "Construction de puisards",
+            "Système de collecte des ordures ménagères",
+            "Construction de murettes et de barrages en gabions",
+            "Construction d’un réseau de mini-égouts",
+        ],
+        1924: [
+            "Soutien à la Maison du Jumelage Kayes / CA Evry Centre Essonne",
+            "Soutien aux activités culturelles de quartiers",
+        ],
+    }
+    assert [(r.period_as_printed, r.budget_as_printed) for r in by_line.values()] == [
+        ("Depuis 1996", None),
+        ("Depuis 2000", None),
+        ("Depuis 1993", None),
+        ("Depuis 1992", None),
+    ]
+    assert by_line[1905].domain_as_printed == "Assainissement et lutte anti-érosive"
+    # the second table of the fiche, after the repeated header, is still parsed
+    assert not _row_at(1947, 1858).read_by_hand
+
+
+def test_ille_et_vilaine_decentralisation_two_actions_one_date_one_sum():
+    """Ille-et-Vilaine / Mopti (l. 4055-4065): two actions facing one date and one sum."""
+    row = _row_at(4055, 4055)
+    assert row.read_by_hand
+    assert row.description.split("\n") == [
+        "Formation des élus et des cadres",
+        "Appui à l’élaboration du plan de développement",
+    ]
+    assert (row.domain_as_printed, row.period_as_printed, row.budget_as_printed) == (
+        "Décentralisation",
+        "2004 et 2005",
+        "25 000 €",
+    )
+    assert (row.start_year, row.end_year) == (2004, 2005)
+
+
+def test_yvelines_jardin_d_enfants_one_line_per_sentence():
+    """Yvelines / Kadiolo (l. 4557-4575): five printed sentences; the row has no domain of
+    its own (merged cell above), which stays a review item as when the parser guessed it."""
+    actions, problems = parsed(_before(4557))
+    row = next(a for a in actions if a.line == 4557)
+    assert row.read_by_hand
+    assert row.description.split("\n") == [
+        "Agrandissement et restauration du Jardin d’Enfants de Kadiolo",
+        "2 classes ont été construites, la 3ème classe a été totalement restaurée.",
+        "L’enceinte de l’école, la cour, l’auvent, les latrines ont été faits à neuf.",
+        "Matériel scolaire, mobilier enfants et enseignants, jeux pour l’extérieur ….",
+        "Une bien belle école !",
+    ]
+    assert (row.period_as_printed, row.budget_as_printed) == (
+        "Travaux année 2008\n"
+        "L’inauguration a eu lieu le 21 juillet 2008 lors de la 2ème mission Jeunes 78 à Kadiolo",
+        "20 000 €",
+    )
+    inferred = [(p.line, p.value) for p in problems if p.kind == "inferred-domain"]
+    assert inferred == [
+        (4557, "ÉDUCATION/ CULTURE/ DIVERTISSEMENT CINE KADIOLO ← lignes 4557, 4578")
+    ]
+
+
+def test_hennebont_scolaire_one_line_per_action():
+    """Hennebont / Niamana-Mourdiah, Scolaire (l. 6749-6753)."""
+    row = _row_at(6749, 6726)
+    assert row.read_by_hand
+    assert row.description.split("\n") == [
+        "Achats de fournitures à Bamako",
+        "Tables bancs (100)",
+        "1 école à gallo en construction",
+    ]
+    assert (row.period_as_printed, row.budget_as_printed) == ("2005", "30 000 E")

@@ -24,6 +24,8 @@ from .text import clean_text, collapse, fold, is_footer
 
 DOMAIN_LABELS = "domain_labels.csv"
 READINGS = "action_readings.csv"
+# kind of a reading row whose domain is a merged cell printed over rows above it
+MERGED_DOMAIN = "domaine-fusionné"
 
 TITLE_RE = re.compile(r"Actions de coopération réalisées")
 _HEADER_PHRASES = [
@@ -1250,19 +1252,21 @@ def _fill_merged_domains(
             runs[-1][1].append(row.line)
         else:
             runs.append((domain, [row.line]))
-    for domain, numbers in runs:
-        problems.append(
-            ReportItem(
-                line=numbers[0],
-                kind="inferred-domain",
-                message="Aucun domaine imprimé sur ces lignes : le libellé le plus proche "
-                "leur est attribué (cellule fusionnée sur plusieurs lignes). Vérifier sur le "
-                "PDF que ces actions relèvent bien de ce domaine.",
-                value=f"{domain} ← lignes {', '.join(map(str, numbers))}",
-                field="domain",
-            )
-        )
+    problems += [_inferred_domain_item(domain, numbers) for domain, numbers in runs]
     return result
+
+
+def _inferred_domain_item(domain: str, numbers: list[int]) -> ReportItem:
+    """Rows without a domain of their own given the label of a merged cell: to be checked."""
+    return ReportItem(
+        line=numbers[0],
+        kind="inferred-domain",
+        message="Aucun domaine imprimé sur ces lignes : le libellé le plus proche "
+        "leur est attribué (cellule fusionnée sur plusieurs lignes). Vérifier sur le "
+        "PDF que ces actions relèvent bien de ce domaine.",
+        value=f"{domain} ← lignes {', '.join(map(str, numbers))}",
+        field="domain",
+    )
 
 
 # Montreuil's PADDY table: "Volet 1 : DEVELOPPEMENT RURAL …" headings over the columns
@@ -1453,6 +1457,10 @@ def _read_by_hand(
     records: list[ActionRecord] = []
     problems: list[ReportItem] = []
     undomained: list[int] = []  # rows printed without a domain: one item for the table
+    # rows under a merged domain cell printed over rows above (kind "domaine-fusionné"): the
+    # reading repeats the label, which is a guess as much as the parser's, so it is reported
+    # the same way (and under the same review key)
+    merged: list[tuple[str, list[int]]] = []
     for row in rows:
         cells = {name: _cell(row[name]) for name in ("description", "period", "budget")}
         cells["domain"] = _cell(row["domain"], " ")
@@ -1480,6 +1488,11 @@ def _read_by_hand(
         )
         if row["kind"] != "total" and not cells["domain"]:
             undomained.append(line)
+        if row["kind"] == MERGED_DOMAIN and cells["domain"]:
+            if merged and merged[-1][0] == cells["domain"]:
+                merged[-1][1].append(line)
+            else:
+                merged.append((cells["domain"], [line]))
         if row["doubt"].strip():
             problems.append(
                 ReportItem(
@@ -1490,6 +1503,7 @@ def _read_by_hand(
                     field="actions",
                 )
             )
+    problems += [_inferred_domain_item(domain, numbers) for domain, numbers in merged]
     if undomained:
         problems.append(
             ReportItem(
