@@ -212,6 +212,10 @@ ORDERING_FIELDS = (
 )
 
 
+# The search and its other name: one search (``search_words``), applied by the facets at once.
+SEARCH_FILTERS = ("search", "q")
+
+
 class FacetsMixin:
     """What a list page with facets needs of its FilterSet."""
 
@@ -222,14 +226,11 @@ class FacetsMixin:
         """
         queryset = self.queryset.all()
         for key, value in self.form.cleaned_data.items():
-            if key in (name, "ordering", "division"):
-                continue
-            if key in ("search", "q") and value and hasattr(self, "search_words"):
-                # The facets need the matches, not their rank: found once for every facet.
-                if value == self.search_words:
-                    queryset = queryset.filter(self.search_matches())
-                continue
-            queryset = self.filters[key].filter(queryset, value)
+            if key not in (name, "ordering", "division", *SEARCH_FILTERS):
+                queryset = self.filters[key].filter(queryset, value)
+        # The facets need the search's matches, not their rank: found once for every facet.
+        if getattr(self, "search_words", ""):
+            queryset = queryset.filter(self.search_matches())
         return queryset
 
     def search_matches(self):
@@ -422,10 +423,9 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
 def _selection_key(filterset, name):
     """The cache key parts of a selection: what the facets depend on (not the page, nor the
     order), in the reader's language."""
-    data = filterset.data
-    values = data.getlist if hasattr(data, "getlist") else lambda key: [str(data[key])]
+    data = filterset.data  # the request's QueryDict
     params = [
-        f"{key}={','.join(sorted(values(key)))}"
+        f"{key}={','.join(sorted(data.getlist(key)))}"
         for key in sorted(data)
         if key in filterset.filters and key != "ordering"
     ]
