@@ -7,13 +7,13 @@ Several values of the same filter are alternatives (OR); different filters combi
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import dataversion
+from . import dataversion, facetrows
 from .models import (
     REPERTOIRE_DIVISION,
     Action,
@@ -25,12 +25,11 @@ from .models import (
     Domain,
     MalianRegion,
     Partnership,
-    PartnershipMember,
     PartnershipState,
     PartnershipStatus,
     has_partner,
 )
-from .search import matching, search_partnerships
+from .search import flush_pending, matching, search_partnerships
 from .validators import validate_year
 
 FIRST_DECADE, LAST_DECADE = 1960, 2000
@@ -451,122 +450,87 @@ def _facet_counts(filterset):
     """For each facet, its options with the number of partnerships of the current selection.
 
     Each facet counts over the selection made by all the *other* filters, so that a visitor who
-    chose Kayes still sees how many partnerships Mopti would add. One query per facet.
+    chose Kayes still sees how many partnerships Mopti would add. The counts come from the
+    facets' rows (partnerships/facetrows.py): two queries for the facets whose filter is not
+    in use (they share the selection), two more for each facet whose filter is.
     """
-
+    # The rows of edits made in this transaction are written at its commit otherwise.
+    flush_pending(filterset.queryset.db)
     data = filterset.form.cleaned_data
-
-    def selection(name):
-        """The partnerships the facet ``name`` counts among; None for all of them, so that
-        the unfiltered list counts from the indexes of the link tables alone."""
-        if not any(data.get(key) for key in data if key not in (name, "ordering", "division")):
-            return None
-        return filterset.qs_without(name).order_by().values("pk")
-
-    facets = []
-
-    def add(name, rows, keep_empty=True):
-        facets.append(_facet(filterset, name, rows, keep_empty))
-
-    # Regions and domains are counted from the link tables, grouped, the selection joined to
-    # them: a national directory's list then reads the links of the partnerships selected,
-    # not every link to test whether its partnership is among them.
     division = filterset.chosen_division
-    partnerships = selection("region")
-    members = PartnershipMember.objects.order_by()
-    if partnerships is not None:
-        members = members.filter(partnership__in=partnerships)
+    division_slug = division.slug if division else REPERTOIRE_DIVISION
+    # The facets read from the rows' values, by the prefix of their values.
+    prefixes = {
+        "region": f"region:{division_slug}:",
+        "domain": "domain:",
+        "french_region": "french_region:",
+        "department": "department:",
+        "kind": "kind:",
+    }
+
+    def in_use(name):
+        return bool(data.get(name))
+
+    def selection(without=None):
+        """The partnerships counted among; None for all of them (no filter in use but
+        ``without``), so that the unfiltered list reads the rows alone."""
+        if not any(data.get(key) for key in data if key not in (without, "ordering", "division")):
+            return None
+        return filterset.qs_without(without).order_by().values("pk")
+
+    counts = {}
+    shared = [name for name in filterset.FACETS if not in_use(name)]
+    groups = [(None, shared)] + [(name, [name]) for name in filterset.FACETS if in_use(name)]
+    for without, names in groups:
+        chosen = selection(without)
+        wanted = {name: prefixes[name] for name in names if name in prefixes}
+        if wanted:
+            found = facetrows.count_values(chosen, list(wanted.values()))
+            counts.update({name: found[prefix] for name, prefix in wanted.items()})
+        if any(name not in prefixes for name in names):
+            found = facetrows.count_scalars(chosen)
+            counts.update({name: found[name] for name in names if name in found})
+
     if division is None or division.slug == REPERTOIRE_DIVISION:
         regions = MalianRegion.objects.all()
-        region = "collectivity__malian_region"
     else:
         regions = (
             AdministrativeUnit.objects.in_division(division)
             .regions()
             .order_by(F("number").asc(nulls_last=True), "name")
         )
-        # The division's placement of each member, in the one join that the grouping reads.
-        members = members.annotate(
-            placed=FilteredRelation(
-                "collectivity__placements",
-                condition=Q(collectivity__placements__division=division),
-            )
-        )
-        region = "placed__region"
-    counts = dict(
-        members.filter(**{f"{region}__isnull": False})
-        .values_list(region)
-        .annotate(n=Count("partnership", distinct=True))
-    )
-    add("region", [(r.slug, r.name, counts.get(r.pk, 0)) for r in regions])
-
-    links = Partnership.domains.through.objects.order_by()
-    partnerships = selection("domain")
-    if partnerships is not None:
-        links = links.filter(partnership__in=partnerships)
-    # One link per partnership and domain: no DISTINCT needed.
-    counts = dict(links.values_list("domain").annotate(n=Count("pk")))
-    add(
-        "domain",
-        [(d.slug, d.localized_name, counts.get(d.pk, 0)) for d in Domain.objects.all()],
-    )
-
-    def partner_counts(name, *fields):
-        partnerships = selection(name)
-        members = Collectivity.objects.all()
-        if partnerships is not None:
-            members = members.filter(memberships__partnership__in=partnerships)
-        return (
-            members.exclude(**{fields[0]: ""})
-            .values_list(*fields)
-            .annotate(n=Count("memberships__partnership", distinct=True))
-            .order_by(*fields)
-        )
-
-    add(
-        "french_region",
-        [(name, name, n) for name, n in partner_counts("french_region", "french_region")],
-        keep_empty=False,
-    )
-    add(
-        "department",
-        [
-            (code, f"{name} ({code})", n)
-            for code, name, n in partner_counts("department", "department_code", "department")
+    rows = {
+        "region": [(r.slug, r.name, counts["region"][str(r.pk)]) for r in regions],
+        "domain": [
+            (d.slug, d.localized_name, counts["domain"][str(d.pk)]) for d in Domain.objects.all()
         ],
-        keep_empty=False,
-    )
-    kinds = dict(partner_counts("kind", "kind"))
-    add("kind", [(k, label, kinds.get(k, 0)) for k, label in CollectivityKind.choices])
+        "state": [(s, label, counts["state"][s]) for s, label in PartnershipState.choices],
+        "french_region": [
+            (name, label, counts["french_region"][name]) for name, label in french_region_choices()
+        ],
+        "department": [
+            (code, label, counts["department"][code]) for code, label in department_choices()
+        ],
+        "kind": [(k, label, counts["kind"][k]) for k, label in CollectivityKind.choices],
+        "status": [(s, label, counts["status"][s]) for s, label in PartnershipStatus.choices],
+        "decade": [(v, label, counts["decade"][int(v)]) for v, label in decade_choices()],
+    }
+    # Options no partnership of the selection has are left out where the list is long.
+    sparse = {"state", "french_region", "department"}
+    return [_facet(filterset, name, rows[name], name not in sparse) for name in FACET_ORDER]
 
-    def among(name):
-        partnerships = selection(name)
-        if partnerships is None:
-            return Partnership.objects.all()
-        return Partnership.objects.filter(pk__in=partnerships)
 
-    states = dict(
-        among("state").with_state().values_list("state").annotate(n=Count("pk")).order_by()
-    )
-    add(
-        "state",
-        [(s, label, states.get(s, 0)) for s, label in PartnershipState.choices],
-        keep_empty=False,
-    )
-
-    statuses = dict(among("status").values_list("status").annotate(n=Count("pk")).order_by())
-    add("status", [(s, label, statuses.get(s, 0)) for s, label in PartnershipStatus.choices])
-
-    decades = dict(
-        among("decade")
-        .filter(contacts_start_year__isnull=False)
-        .annotate(decade=F("contacts_start_year") / 10 * 10)
-        .values_list("decade")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    add("decade", [(v, label, decades.get(int(v), 0)) for v, label in decade_choices()])
-    return facets
+# The order of the facets on the page: where the partners are, then what the partnership is.
+FACET_ORDER = [
+    "region",
+    "domain",
+    "french_region",
+    "department",
+    "kind",
+    "state",
+    "status",
+    "decade",
+]
 
 
 # Ranges of an action's budget in euros (value, label, lower bound, upper bound excluded).

@@ -1192,6 +1192,40 @@ class SearchDocument(models.Model):
         return str(self.partnership_id)
 
 
+class FacetRow(models.Model):
+    """What the lists' facets count a partnership under, in one narrow row, written with its
+    search document by partnerships/search.py (``index_partnerships``) only.
+
+    ``facet_values`` holds one string per value (``partnerships/facetrows.py``: "domain:7",
+    "region:2023:45", "department:75"…): a facet of a selection of tens of thousands of
+    partnerships is then one pass over these rows, where joining the link tables, the partners
+    and their placements cost seconds at national scale. The state depends on the day, so the
+    row keeps its latest event, read by ``state_case``.
+    """
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="facet_row",
+        verbose_name=_("partenariat"),
+    )
+    facet_values = models.JSONField(_("valeurs des facettes"), default=list)
+    status = models.CharField(_("statut"), max_length=20, blank=True)
+    contacts_start_year = models.PositiveSmallIntegerField(
+        _("année des premiers contacts"), null=True
+    )
+    last_event_kind = models.CharField(_("dernier événement"), max_length=20, blank=True)
+    last_event_date = models.DateField(_("date du dernier événement"), null=True)
+
+    class Meta:
+        verbose_name = _("ligne de facettes")
+        verbose_name_plural = _("lignes de facettes")
+
+    def __str__(self):
+        return str(self.partnership_id)
+
+
 class FTS5MatchField(models.TextField):
     """The hidden column of an FTS5 table named like the table: ``MATCH`` queries it."""
 
@@ -1885,25 +1919,31 @@ def dormant_before(today=None) -> datetime.date:
 
 
 def state_expressions(today=None) -> dict:
-    """The annotations that derive a partnership's state from its latest event.
+    """The annotations that derive a partnership's state from its latest event."""
+    latest = PartnershipEvent.objects.filter(partnership=OuterRef("pk")).order_by("-date", "-key")
+    return {
+        "last_event_kind": Subquery(latest.values("kind")[:1]),
+        "last_event_date": Subquery(latest.values("date")[:1]),
+        "state": state_case("last_event_kind", "last_event_date", today),
+    }
+
+
+def state_case(kind, date, today=None) -> Case:
+    """The state from the latest event's ``kind`` and ``date`` (field names): the one rule,
+    read by the partnerships' annotations and by the facets' rows (FacetRow).
 
     The latest event decides: "ended" ends it, "suspended" suspends it (until an event
     resumes it); any other event keeps it active for DORMANT_AFTER_YEARS, then it is dormant.
     Without any event the state is unknown.
     """
-    latest = PartnershipEvent.objects.filter(partnership=OuterRef("pk")).order_by("-date", "-key")
-    return {
-        "last_event_kind": Subquery(latest.values("kind")[:1]),
-        "last_event_date": Subquery(latest.values("date")[:1]),
-        "state": Case(
-            When(last_event_kind=EventKind.ENDED, then=Value(PartnershipState.ENDED)),
-            When(last_event_kind=EventKind.SUSPENDED, then=Value(PartnershipState.SUSPENDED)),
-            When(last_event_date__gte=dormant_before(today), then=Value(PartnershipState.ACTIVE)),
-            When(last_event_date__isnull=False, then=Value(PartnershipState.DORMANT)),
-            default=Value(PartnershipState.UNKNOWN),
-            output_field=models.CharField(),
-        ),
-    }
+    return Case(
+        When(**{kind: EventKind.ENDED}, then=Value(PartnershipState.ENDED)),
+        When(**{kind: EventKind.SUSPENDED}, then=Value(PartnershipState.SUSPENDED)),
+        When(**{f"{date}__gte": dormant_before(today)}, then=Value(PartnershipState.ACTIVE)),
+        When(**{f"{date}__isnull": False}, then=Value(PartnershipState.DORMANT)),
+        default=Value(PartnershipState.UNKNOWN),
+        output_field=models.CharField(),
+    )
 
 
 class PartnershipEventQuerySet(models.QuerySet):

@@ -10,7 +10,8 @@ ranked in SQL (ts_rank or bm25, plus a bonus for an exact partner's name), whate
 the directory.
 
 Every write path (staff pages, API, admin, revert) reaches the models' signals, which mark the
-partnerships concerned; their documents are rewritten once when the transaction commits.
+partnerships concerned; their documents (and facet rows, partnerships/facetrows.py) are
+rewritten once when the transaction commits.
 ``manage.py seed`` and ``manage.py rebuild_search`` rewrite them all.
 """
 
@@ -34,14 +35,17 @@ from django.db.models.functions import Lower, Sign, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import privacy
+from . import facetrows, privacy
 from .models import (
     Action,
     Collectivity,
     Contact,
     Domain,
+    FacetRow,
     Partnership,
+    PartnershipEvent,
     PartnershipMember,
+    Placement,
     SearchDocument,
 )
 from .text import fold
@@ -150,9 +154,11 @@ def document_of(partnership, masker) -> SearchDocument:
 
 
 def index_partnerships(ids, using="default") -> int:
-    """Rewrite the search documents of the partnerships ``ids`` (those deleted lose theirs).
+    """Rewrite the search documents and facet rows (facetrows.row_of) of the partnerships
+    ``ids`` (those deleted lose theirs).
 
-    The one writer of the search index: every write path reaches it (signals, seed, command).
+    The one writer of what is derived from a partnership for searching and counting: every
+    write path reaches it (signals, seed, command).
     """
     ids = sorted(set(ids))
     if not ids:
@@ -174,13 +180,22 @@ def index_partnerships(ids, using="default") -> int:
                         "members",
                         queryset=PartnershipMember.objects.select_related(
                             "collectivity__malian_region"
+                        ).prefetch_related(
+                            Prefetch(
+                                "collectivity__placements",
+                                queryset=Placement.objects.select_related("division"),
+                            )
                         ),
                     ),
                     Prefetch("actions", queryset=Action.objects.select_related("domain")),
                     "domains",
+                    "events",
                 )
             )
-            documents = [document_of(p, masker) for p in partnerships]
+            documents, rows = [], []
+            for partnership in partnerships:
+                documents.append(document_of(partnership, masker))
+                rows.append(facetrows.row_of(partnership))
             kept = [d.pk for d in documents]
             SearchDocument.objects.using(using).filter(pk__in=chunk).exclude(pk__in=kept).delete()
             SearchDocument.objects.using(using).bulk_create(
@@ -188,6 +203,18 @@ def index_partnerships(ids, using="default") -> int:
                 update_conflicts=True,
                 unique_fields=["partnership"],
                 update_fields=["names", "actions", "texts", "folded_names", "name_keys"],
+            )
+            FacetRow.objects.using(using).bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["partnership"],
+                update_fields=[
+                    "facet_values",
+                    "status",
+                    "contacts_start_year",
+                    "last_event_kind",
+                    "last_event_date",
+                ],
             )
             if vendor == "postgresql":
                 _write_vectors(chunk, using)
@@ -273,10 +300,16 @@ def _changed_partnerships(sender, instance, using, raw=False, **kwargs):
         return
     if isinstance(instance, Partnership):
         ids = [instance.pk]
-    elif isinstance(instance, PartnershipMember | Action):
+    elif isinstance(instance, PartnershipMember | Action | PartnershipEvent):
         ids = [instance.partnership_id]
     elif isinstance(instance, Collectivity):
         ids = instance.memberships.using(using).values_list("partnership_id", flat=True)
+    elif isinstance(instance, Placement):
+        ids = (
+            PartnershipMember.objects.using(using)
+            .filter(collectivity_id=instance.collectivity_id)
+            .values_list("partnership_id", flat=True)
+        )
     elif isinstance(instance, Domain):
         ids = (
             Partnership.objects.using(using)
@@ -305,7 +338,17 @@ def connect_signals():
     """Called once from the app's ready()."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for model in (Partnership, PartnershipMember, Action, Collectivity, Domain, Contact):
+    models = (
+        Partnership,
+        PartnershipMember,
+        Action,
+        PartnershipEvent,
+        Collectivity,
+        Placement,
+        Domain,
+        Contact,
+    )
+    for model in models:
         for signal in (post_save, post_delete):
             signal.connect(
                 _changed_partnerships,

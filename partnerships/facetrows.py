@@ -1,0 +1,109 @@
+"""The facets' rows: what each partnership is counted under, and the counts of a selection.
+
+A FacetRow holds, per partnership, one string per facet value ("domain:7",
+"region:2023:45" for a region of the 2023 division, "region:2008:3" for a 2008 region,
+"department:75", "french_region:Île-de-France", "kind:commune") and the scalar values
+(status, year of first contacts, latest event). The lists count a selection's facets from
+these rows in two queries: one pass over the selection's values grouped, one grouping of its
+scalars. At 100,000 partnerships the link tables joined to partners and placements took 0.3
+to 0.5 s per facet; one pass over the narrow rows takes a fraction of that for all of them.
+
+Rows are written by ``search.index_partnerships`` (the one writer of what is derived from a
+partnership, on every write path) through ``row_of``; they are read here only.
+"""
+
+from collections import Counter
+
+from django.db import connections
+from django.db.models import Count, F
+
+from .models import REPERTOIRE_DIVISION, FacetRow, state_case
+
+
+def row_of(partnership) -> FacetRow:
+    """The row of a partnership whose members (collectivity with its placements and their
+    division), domains and events are prefetched."""
+    values = set()
+    for member in partnership.members.all():
+        collectivity = member.collectivity
+        values.add(f"kind:{collectivity.kind}")
+        if collectivity.malian_region_id:
+            values.add(f"region:{REPERTOIRE_DIVISION}:{collectivity.malian_region_id}")
+        for placement in collectivity.placements.all():
+            values.add(f"region:{placement.division.slug}:{placement.region_id}")
+        if collectivity.department_code:
+            values.add(f"department:{collectivity.department_code}")
+        if collectivity.french_region:
+            values.add(f"french_region:{collectivity.french_region}")
+    values.update(f"domain:{domain.pk}" for domain in partnership.domains.all())
+    # The latest event as PartnershipQuerySet.with_state orders them.
+    events = sorted(partnership.events.all(), key=lambda e: (e.date, e.key), reverse=True)
+    latest = events[0] if events else None
+    return FacetRow(
+        partnership_id=partnership.pk,
+        facet_values=sorted(values),
+        status=partnership.status,
+        contacts_start_year=partnership.contacts_start_year,
+        last_event_kind=latest.kind if latest else "",
+        last_event_date=latest.date if latest else None,
+    )
+
+
+def _selected(selection):
+    """The rows of ``selection`` (a queryset of partnership keys; None for all)."""
+    rows = FacetRow.objects.all()
+    return rows if selection is None else rows.filter(partnership__in=selection)
+
+
+def count_values(selection, prefixes) -> dict:
+    """{prefix: {value: number of partnerships of ``selection``}} for the values beginning
+    with each of ``prefixes`` ("domain:", "region:2023:"…), the prefix removed."""
+    where, params = "", []
+    if selection is not None:
+        sql, params = selection.query.sql_with_params()
+        where = f"f.partnership_id IN ({sql}) AND "
+    connection = connections[FacetRow.objects.db if selection is None else selection.db]
+    # Each vendor's way to read a JSON array as rows; the rest is the same SQL.
+    elements = {
+        "postgresql": "jsonb_array_elements_text(f.facet_values) AS e(value)",
+        "sqlite": "json_each(f.facet_values) AS e",
+    }[connection.vendor]
+    table = connection.ops.quote_name(FacetRow._meta.db_table)
+    wanted = " OR ".join(["e.value LIKE %s"] * len(prefixes))
+    query = f"SELECT e.value, COUNT(*) FROM {table} f, {elements} WHERE {where}({wanted}) "
+    query += "GROUP BY e.value"
+    patterns = [prefix.replace("%", r"\%").replace("_", r"\_") + "%" for prefix in prefixes]
+    if connection.vendor == "sqlite":
+        # SQLite's LIKE takes no escape character unless told; PostgreSQL's is the backslash.
+        query = query.replace("LIKE %s", r"LIKE %s ESCAPE '\'")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *patterns])
+        found = cursor.fetchall()
+    counts = {prefix: Counter() for prefix in prefixes}
+    for value, n in found:
+        for prefix in prefixes:
+            if value.startswith(prefix):
+                counts[prefix][value[len(prefix) :]] = n
+    return counts
+
+
+def count_scalars(selection, today=None) -> dict:
+    """{"state": Counter, "status": Counter, "decade": Counter} for ``selection``, one
+    grouping of the rows (the state by the rule of ``models.state_case``)."""
+    rows = (
+        _selected(selection)
+        .annotate(
+            state=state_case("last_event_kind", "last_event_date", today),
+            decade=F("contacts_start_year") / 10 * 10,
+        )
+        .values_list("state", "status", "decade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {"state": Counter(), "status": Counter(), "decade": Counter()}
+    for state, status, decade, n in rows:
+        counts["state"][state] += n
+        counts["status"][status] += n
+        if decade is not None:
+            counts["decade"][decade] += n
+    return counts
