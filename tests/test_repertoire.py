@@ -15,6 +15,7 @@ from partnerships.importers.repertoire import (
     core_key,
     first_year,
     formalisation_kind,
+    formalisation_year,
     names_collectivity,
     parse_population,
 )
@@ -215,6 +216,50 @@ def test_formalisation_kind_and_year(printed, kind, year):
     assert first_year(printed) == year
 
 
+@pytest.mark.parametrize(
+    "printed, kind, year",
+    [
+        # Maubeuge (l. 8356-8357): the first line dates a contact, the second the protocol
+        (
+            "Premier contact en 2002 ; une action en 2002, 2004 et 2005\n"
+            "Protocole de coopération le 30 juin 2006",
+            "protocole",
+            2006,
+        ),
+        # Saint-Sébastien-sur-Loire (l. 11455): a pact is a document, of no kind listed
+        ("Signature du pacte d’amitié et de coopération en novembre 1997", "other", 1997),
+        ("Déclaration d’intention de coopération du 13 mars 2003", "other", 2003),  # Châtillon
+        # the document's clause names no year: the first year printed (Île-de-France)
+        (
+            "Comités mixtes en mai 2001 et en février 2006 ; accord de partenariat et relevés de "
+            "décisions du Comité mixte",
+            "accord",
+            2001,
+        ),
+        # the year of the first document, not of its renewal (Essonne)
+        (
+            "La première convention entre le Conseil de Cercle de Douentza et le Conseil général "
+            "de l'Essonne a été signée en 1996. En 2003 la coopération a été renouvelée",
+            "convention",
+            1996,
+        ),
+        ("Il n’y a pas de convention ; mais il y a eu création d’associations", "", None),
+    ],
+)
+def test_the_formalisation_year_is_that_of_the_document(printed, kind, year):
+    assert formalisation_kind(printed) == kind
+    assert formalisation_year(printed) == year
+
+
+def test_maubeuge_and_saint_sebastien_formalisation(dataset):
+    fiches = {p["slug"]: p for p in objects(dataset, "partnership")}
+    maubeuge = fiches["maubeuge-liberte-dembaya"]
+    assert (maubeuge["formalisation_year"], maubeuge["formalisation_kind"]) == (2006, "protocole")
+    assert maubeuge["contacts_start_year"] == 2001
+    sebastien = fiches["saint-sebastien-sur-loire-kati"]
+    assert (sebastien["formalisation_year"], sebastien["formalisation_kind"]) == (1997, "other")
+
+
 def test_a_listed_name_designates_a_printed_one_by_its_leading_words():
     assert names_collectivity("chaumont", "chaumont association de jumelage cooperation")
     assert not names_collectivity("chaumont", "chaumontel")
@@ -370,6 +415,48 @@ def test_a_budget_over_several_years_is_not_annual(dataset):
 
     assert kinds("montady-baramandougou") == {("28 356 euros", "other")}
     assert kinds("pontivy-ouelessebougou") == {("15 000 Euros", "cd_annual")}
+    # « 12 500 euros en moyenne chaque année depuis 1989 » (Roncq, l. 10669): a yearly average
+    assert kinds("roncq-selinkegny") == {("12 500 euros", "cd_annual")}
+
+
+def budgets_of(dataset, slug):
+    return [
+        (b["as_printed"], b["kind"], b["year"])
+        for b in objects(dataset, "budget")
+        if b["partnership"] == [slug] and b["action"] is None
+    ]
+
+
+def test_dourdan_exceptional_subsidy_is_not_the_annual_budget(dataset):
+    """Dourdan (l. 6093-6098): « 4517 euros en moyenne par an dont … 517 euros (2006) et … 4000
+    euros (2006). / Subvention exceptionnelle : (ex : en 2006, venue d’une délégation malienne
+    à Dourdan : 6000 euros) »: the 6000 euros were given once, in 2006."""
+    assert budgets_of(dataset, "dourdan-troumgoumbe") == [
+        ("4517 euros", "cd_annual", None),
+        ("517 euros", "cd_annual", 2006),
+        ("4000 euros", "cd_annual", 2006),
+        ("6000 euros", "other", 2006),
+    ]
+
+
+def test_saint_jean_de_boiseau_project_budget_and_contacts(dataset):
+    """Saint-Jean-de-Boiseau (l. 11178-11190): the budget answer is a project's, over 2007 and
+    2008 (« En 2007 et 2008, construction d’une école … Budget global : 100 000 € »), not a
+    yearly budget; the dates of the contacts are printed one a line."""
+    assert budgets_of(dataset, "saint-jean-de-boiseau-menaka") == [
+        ("100 000 €", "other", None),
+        ("43 000 €", "other", None),
+        ("57 000 €", "other", None),
+    ]
+    fiche = next(
+        p for p in objects(dataset, "partnership") if p["slug"] == "saint-jean-de-boiseau-menaka"
+    )
+    assert fiche["contacts_start"].split("\n") == [
+        "courant 2004",
+        "Premier voyage officiel : mai 2006",
+        "Voyage pour inauguration école : janvier 2008",
+    ]
+    assert fiche["contacts_start_year"] == 2004
 
 
 def test_no_row_is_only_a_period_an_amount_or_a_heading(dataset):

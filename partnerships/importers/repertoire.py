@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ FORMALISATION_KINDS = [
     ("accord", r"accord"),
     ("jumelage", r"jumelage|serment"),
     ("deliberation", r"d[ée]lib[ée]ration"),
+    # a signed document of no kind above: "pacte d'amitié" (Saint-Sébastien-sur-Loire),
+    # "Déclaration d'intention de coopération" (Châtillon), "Lettre de Monsieur le Maire" (Yvelines)
+    ("other", r"\bpacte\b|d[ée]claration d\W*intention|^lettre\b"),
 ]
 SECTION_RE = re.compile(
     r"\s*(Partenariats de coopération décentralisée non renseignés"
@@ -164,6 +168,27 @@ def formalisation_kind(text: str | None) -> str:
     if NOT_SIGNED_RE.search(folded[max(0, start - 40) : start]):
         return ""
     return kind
+
+
+# what ends the clause naming a document: a line, a semicolon, a sentence
+CLAUSE_END_RE = re.compile(r"\n|;|\.\s")
+
+
+def formalisation_year(text: str | None) -> int | None:
+    """The year printed in the clause naming the document ("Premier contact en 2002 ; une
+    action en 2002…" / "Protocole de coopération le 30 juin 2006": 2006); else the first year."""
+    kind = formalisation_kind(text)
+    if kind:
+        # lower case without accents, one character for one: positions are the text's
+        plain = "".join(unicodedata.normalize("NFKD", c)[0] for c in text.lower())
+        start = re.search(dict(FORMALISATION_KINDS)[kind], plain).start()
+        ends = [m for m in CLAUSE_END_RE.finditer(text)]
+        clause_start = max((m.end() for m in ends if m.start() < start), default=0)
+        clause_end = min((m.start() for m in ends if m.start() >= start), default=len(text))
+        year = first_year(text[clause_start:clause_end])
+        if year:
+            return year
+    return first_year(text)
 
 
 # the number printed first counts members: "156 villes membres"; not "36 000 (30 villages°)",
@@ -1027,7 +1052,7 @@ class Assembler:
                     contacts_start=fiche.contacts_start or "",
                     contacts_start_year=first_year(fiche.contacts_start),
                     formalisation=fiche.formalisation or "",
-                    formalisation_year=first_year(fiche.formalisation),
+                    formalisation_year=formalisation_year(fiche.formalisation),
                     formalisation_kind=formalisation_kind(fiche.formalisation),
                     budget_cd_as_printed=fiche.budget_cd or "",
                     budget_ri_as_printed=fiche.budget_ri or "",
@@ -1081,13 +1106,19 @@ class Assembler:
             ):
                 for amount in self.amounts(text, fiche.field_lines.get(name, fiche.line), name):
                     budget_position += 1
+                    exceptional, year = one_off(text, amount.as_printed)
+                    amount.year = amount.year or year
                     budgets.append(
                         budget_obj(
                             draft.slug,
                             budget_position,
                             "total"
                             if amount.is_total
-                            else ("other" if is_cumulative(text, amount.as_printed) else kind),
+                            else (
+                                "other"
+                                if exceptional or is_cumulative(text, amount.as_printed)
+                                else kind
+                            ),
                             amount,
                             None,
                             fiche.field_lines.get(name, fiche.line),
@@ -1233,7 +1264,25 @@ CUMULATIVE_RE = re.compile(
     r"\bdepuis\s+(?:19|20)\d\d\b|\bsur\s+(?:\d+|deux|trois|quatre|cinq|six)\s+ans\b|\btotal\s+de\b",
     re.IGNORECASE,
 )
-PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b", re.IGNORECASE)
+# "/an", "par an", "chaque année" (Roncq: "12 500 euros en moyenne chaque année depuis 1989")
+PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b|\bchaque\s+ann[ée]e\b", re.IGNORECASE)
+# an answer opening with the years of a project gives that project's sums, not a yearly budget:
+# "En 2007 et 2008, construction d'une école… Budget global : 100 000 €" (Saint-Jean-de-Boiseau)
+PROJECT_YEARS_RE = re.compile(
+    r"^\s*(?:en|de)\s+(?:19|20)\d\d\s*(?:et|à|-)\s*(?:19|20)\d\d\b", re.IGNORECASE
+)
+# a one-off sum: "Subvention exceptionnelle : (ex : en 2006, … : 6000 euros)" (Dourdan)
+ONE_OFF_RE = re.compile(r"\bexceptionnel(?:le)?s?\b", re.IGNORECASE)
+
+
+def one_off(text: str | None, as_printed: str) -> tuple[bool, int | None]:
+    """Whether a sum is printed on a line saying it is exceptional, and the one year that line
+    names (None when it names none or several)."""
+    line = next((line for line in (text or "").split("\n") if as_printed in line), "")
+    if not ONE_OFF_RE.search(line):
+        return False, None
+    years = set(YEAR_RE.findall(line))
+    return True, (int(years.pop()) if len(years) == 1 else None)
 
 
 def is_cumulative(text: str | None, as_printed: str) -> bool:
@@ -1241,6 +1290,8 @@ def is_cumulative(text: str | None, as_printed: str) -> bool:
     years, not an annual budget; "350 000 €/an (depuis 2002)" is annual."""
     if not text or as_printed not in text:
         return False
+    if PROJECT_YEARS_RE.match(text):
+        return True
     # the clause holding the amount: "…, soit environ 195 000 € par an" is a clause of its own
     start = text.index(as_printed)
     clause_start = max(text.rfind(" soit ", 0, start), text.rfind(" : ", 0, start), 0)
