@@ -642,3 +642,17 @@ def test_a_sum_facing_a_year_is_that_year_s_budget(dataset):
     # where the two columns do not pair line for line no year is given (Draveil: 3 dates, 2 sums)
     draveil = [b for b in objects(dataset, "budget") if b["partnership"] == ["draveil-sandare"]]
     assert draveil and all(b["year"] is None for b in draveil)
+
+
+def test_ile_de_france_total_printed_under_the_budget_header(dataset):
+    """Île-de-France / Kayes (l. 5007-5012) prints under « Budget » « Total affectations :
+    3 677 549 € sur 7 ans (2000 à 2006) » and no sum on its rows: the table's total, not a
+    point to check; Pontcharra's « Annuel environ 80 000 € » (l. 9894) stays one."""
+    slug = "conseil-regional-ile-de-france-assemblee-regionale-de-kayes"
+    assert [
+        (b["as_printed"], b["kind"], b["year"], b["source_line"])
+        for b in objects(dataset, "budget")
+        if b["partnership"] == [slug] and b["kind"] == "total"
+    ] == [("3 677 549 €", "total", None, 5008)]
+    header = [i.line for i in dataset.report if i.kind == "header-budget"]
+    assert 5008 not in header and 9894 in header

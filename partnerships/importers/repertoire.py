@@ -23,7 +23,7 @@ from . import actions as actions_parser
 from . import amounts as amounts_parser
 from . import lists, mapping, places, references
 from .fiches import parse_fiches
-from .records import CollectivityRef, FicheRecord, ListedPair, ReportItem
+from .records import ActionRecord, CollectivityRef, FicheRecord, ListedPair, ReportItem
 from .text import collapse, fold, read_lines
 
 REPERTOIRE_FILE = "cuf-repertoire-franco-malien-2008.txt"
@@ -346,6 +346,15 @@ class Assembler:
             fiche=fiche,
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
+        for item in [i for i in report if i.kind == "header-budget"]:
+            # a total printed under the "Budget" header ("Total affectations : 3 677 549 € sur
+            # 7 ans (2000 à 2006)", Île-de-France) is the table's total: nothing left to decide
+            found, problems = amounts_parser.parse_amounts(item.value, line=item.line)
+            if found and not problems and all(a.is_total for a in found):
+                report.remove(item)
+                records.append(
+                    ActionRecord(item.line, None, None, budget_as_printed=item.value, is_total=True)
+                )
         self.report += report
         draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
