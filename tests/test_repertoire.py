@@ -656,3 +656,28 @@ def test_ile_de_france_total_printed_under_the_budget_header(dataset):
     ] == [("3 677 549 €", "total", None, 5008)]
     header = [i.line for i in dataset.report if i.kind == "header-budget"]
     assert 5008 not in header and 9894 in header
+
+
+def test_evry_international_budget_idem_is_the_same_sum(dataset):
+    """Evry (l. 1809-1812): « 150 000 euros en moyenne/an » then, under the international
+    relations' label, « Idem »: the same sum, not a budget to enter by hand."""
+    assert budgets_of(
+        dataset, "communaute-d-agglomeration-d-evry-centre-essonne-commune-de-kayes"
+    ) == [
+        ("150 000 euros", "cd_annual", None),
+        ("150 000 euros", "ri_annual", None),
+    ]
+    assert not [i for i in dataset.report if i.kind == "unreadable-amount" and i.line == 1812]
+
+
+def test_annex_departments_contradicting_a_fiche_only_where_the_commune_may_be(dataset):
+    """Annexe 1 prints « La Fouillouse / Hautes Alpes » (l. 13979): the only La Fouillouse is in
+    the Loire, as its fiche prints; « La Rochette Pontcharra / Isère » (l. 14011): the fiche
+    prints « La Rochette (73) ». Allonnes, though, is a commune of the Sarthe (its fiche) and
+    of the Eure-et-Loir (the annex, l. 13976): that one is a doubt."""
+    conflicts = [i for i in dataset.report if i.kind == "department-conflict"]
+    assert [(i.line, i.value) for i in conflicts] == [(13976, "Eure et Loire")]
+    assert "Allonnes" in conflicts[0].message and "Sarthe" in conflicts[0].message
+    french = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    assert french["la-fouillouse"]["department_code"] == "42"
+    assert french["la-rochette"]["department_code"] == "73"

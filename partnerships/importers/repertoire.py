@@ -494,6 +494,18 @@ class Assembler:
                 draft.cercle = cercle
         return draft
 
+    def may_be_in(self, draft: CollectivityDraft, department: dict) -> bool:
+        """Whether a French partner may be in ``department``: a commune only if a commune of
+        its name is there (the annex's « La Fouillouse / Hautes Alpes » is a slip: the only La
+        Fouillouse is in the Loire, as its fiche prints; Allonnes is in three départements)."""
+        if places.guess_kind(draft.name_as_printed, "FR") != "commune":
+            return True
+        name = places.canonical_name(draft.name_as_printed, "FR", draft.printings)
+        found, candidates = lists.match_commune([name, *draft.printings])
+        return department["code"] in {c["department"] for c in candidates} | (
+            {found["code"]} if found else set()
+        )
+
     def place_french(self, draft: CollectivityDraft, text: str | None):
         if not text or draft.department:
             return
@@ -720,11 +732,20 @@ class Assembler:
                         member.department
                         and annex_department
                         and annex_department["name"] != member.department
+                        and self.may_be_in(member, annex_department)
                     ):
                         self.note(
                             pair.line,
                             "department-conflict",
-                            f"Département de l'annexe 1 contredit la fiche ({member.department})",
+                            f"L'annexe 1 place « {pair.french_as_printed} » en "
+                            f"{annex_department['name']}, sa fiche en {member.department}"
+                            + (
+                                ", et une commune de ce nom existe dans chacun"
+                                if places.guess_kind(member.name_as_printed, "FR") == "commune"
+                                else ""
+                            )
+                            + " : le département de la fiche est retenu. Vérifier lequel est "
+                            "le bon.",
                             pair.department_as_printed,
                             "department",
                         )
@@ -1113,6 +1134,9 @@ class Assembler:
                 ("cd_annual", fiche.budget_cd, "budget_cd"),
                 ("ri_annual", fiche.budget_ri, "budget_ri"),
             ):
+                if name == "budget_ri" and fold(text) == "idem":
+                    # "Idem" under the second budget label: the same sum as the first (Evry)
+                    text, name = fiche.budget_cd, "budget_cd"
                 for amount in self.amounts(text, fiche.field_lines.get(name, fiche.line), name):
                     budget_position += 1
                     exceptional, year = one_off(text, amount.as_printed)
