@@ -681,3 +681,35 @@ def test_annex_departments_contradicting_a_fiche_only_where_the_commune_may_be(d
     french = {c["slug"]: c for c in objects(dataset, "collectivity")}
     assert french["la-fouillouse"]["department_code"] == "42"
     assert french["la-rochette"]["department_code"] == "73"
+
+
+def test_a_french_partner_listed_alone_with_its_one_fiche_is_no_doubt(dataset):
+    """The « non renseignés » list prints « CG des Hautes Pyrénées, » without a Malian partner
+    (l. 12618): its one fiche is Hautes-Pyrénées / Niafunké, so nothing is missing."""
+    assert not [i for i in dataset.report if i.kind == "missing-partner" and i.line == 12618]
+    fiche = next(
+        p
+        for p in objects(dataset, "partnership")
+        if p["slug"] == "conseil-general-des-hautes-pyrenees-cercle-de-niafunke"
+    )
+    assert 12618 in [m["line"] for m in fiche["mentions"]]
+
+
+def test_items_say_what_was_read_and_what_to_do(dataset):
+    """« Région malienne non déterminée » alone said neither which place nor what to do."""
+    unresolved = {i.value: i.message for i in dataset.report if i.kind == "unresolved-region"}
+    assert unresolved["Marena Tringa"].startswith(
+        "La collectivité malienne « Marena Tringa » est imprimée sans cercle ni région"
+    )
+    assert all("chercher sa région" in m for m in unresolved.values())
+    (lyon,) = [i for i in dataset.report if i.kind == "unmatched-summary-name"]
+    assert "« Lyon » sous « SANTE »" in lyon.message
+
+
+def test_maubeuge_bare_figure_under_both_budget_labels_is_one_doubt(dataset):
+    """Maubeuge (l. 8358-8360) prints both budget labels on one line, then « 10 000 » with no
+    currency: one point to check (which budget, which currency), not two."""
+    items = [i for i in dataset.report if i.line == 8360]
+    assert [(i.kind, i.value) for i in items] == [("ambiguous-budget", "10 000")]
+    assert "sans devise" in items[0].message and "Vérifier à quel budget" in items[0].message
+    assert budgets_of(dataset, "maubeuge-liberte-dembaya") == []

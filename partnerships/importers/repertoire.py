@@ -494,6 +494,32 @@ class Assembler:
                 draft.cercle = cercle
         return draft
 
+    def merge_budget_doubts(self, reported: int):
+        """A bare figure under the two budget labels printed on one line (Maubeuge, l. 8360:
+        « 10 000 ») is one doubt, not one for its column and one for its currency."""
+        for item in self.report[reported:]:
+            column = next(
+                (
+                    i
+                    for i in self.report[:reported]
+                    if i.kind == "ambiguous-budget" and (i.line, i.value) == (item.line, item.value)
+                ),
+                None,
+            )
+            if column and item.message.startswith("Montant sans devise"):
+                self.report.remove(item)
+                where = (
+                    "coopération décentralisée"
+                    if column.field == "budget_cd"
+                    else "relations internationales"
+                )
+                column.message = (
+                    f"« {item.value} » est imprimé sans devise sous les deux libellés de budget "
+                    "(coopération décentralisée, relations internationales) d'une même ligne : "
+                    f"rangé en {where}, sans montant retenu. Vérifier à quel budget il revient, "
+                    "et sa devise."
+                )
+
     def may_be_in(self, draft: CollectivityDraft, department: dict) -> bool:
         """Whether a French partner may be in ``department``: a commune only if a commune of
         its name is there (the annex's « La Fouillouse / Hautes Alpes » is a slip: the only La
@@ -646,6 +672,18 @@ class Assembler:
         if pair.region_heading:
             region, _ = places.resolve_malian_region(pair.region_heading)
         draft = self.find_fiche(pair, french_key, malian_keys)
+        if draft is not None and not malian_keys:
+            # the list names a French partner alone ("CG des Hautes Pyrénées", l. 12618) and it
+            # has this one fiche: the pair is that fiche's, nothing is missing
+            fiches = [
+                d for d in self.partnerships if d.fiche and french_key in {c.key for c in d.french}
+            ]
+            if fiches == [draft]:
+                self.report = [
+                    i
+                    for i in self.report
+                    if not (i.kind == "missing-partner" and i.line == pair.line)
+                ]
         if (
             draft is None
             and from_annex
@@ -814,7 +852,10 @@ class Assembler:
                     self.note(
                         heading.line,
                         "unmatched-summary-name",
-                        "Collectivité du tableau récapitulatif sans fiche correspondante",
+                        f"Le tableau récapitulatif range « {name} » sous "
+                        f"« {heading.name_as_printed} », mais aucune fiche ni aucune liste ne "
+                        "nomme cette collectivité : trouver le partenariat qu'elle désigne et lui "
+                        "donner ce domaine.",
                         name,
                     )
                     continue
@@ -875,7 +916,9 @@ class Assembler:
                 self.note(
                     draft.line,
                     "unresolved-region",
-                    "Région malienne non déterminée",
+                    f"La collectivité malienne « {draft.name_as_printed} » est imprimée sans "
+                    "cercle ni région, et aucune table de référence ne la situe : chercher sa "
+                    "région et son cercle, puis les saisir.",
                     draft.name_as_printed,
                     "malian_region",
                 )
@@ -1134,10 +1177,13 @@ class Assembler:
                 ("cd_annual", fiche.budget_cd, "budget_cd"),
                 ("ri_annual", fiche.budget_ri, "budget_ri"),
             ):
+                reported = len(self.report)
                 if name == "budget_ri" and fold(text) == "idem":
                     # "Idem" under the second budget label: the same sum as the first (Evry)
                     text, name = fiche.budget_cd, "budget_cd"
-                for amount in self.amounts(text, fiche.field_lines.get(name, fiche.line), name):
+                found = self.amounts(text, fiche.field_lines.get(name, fiche.line), name)
+                self.merge_budget_doubts(reported)
+                for amount in found:
                     budget_position += 1
                     exceptional, year = one_off(text, amount.as_printed)
                     amount.year = amount.year or year
