@@ -658,6 +658,18 @@ def test_ile_de_france_total_printed_under_the_budget_header(dataset):
     assert 5008 not in header and 9894 in header
 
 
+def test_montreuil_2_budget_over_the_table_is_the_project_s_total(dataset):
+    """Montreuil (2) / PADDY prints « Budget : 500 000 € » over its table (l. 9280), the sum its
+    budget answer gives « total de 500 000 euros pour le projet » (l. 9203): read once, no point
+    to check; the PADDY's own cost (l. 9282) is another body's and stays one."""
+    assert [(i.line, i.kind) for i in dataset.report if 9279 <= i.line <= 9283] == [
+        (9282, "header-budget")
+    ]
+    assert ("500 000 euros", "total", None) in budgets_of(
+        dataset, "montreuil-2-cercle-de-yelimane-paddy"
+    )
+
+
 def test_evry_international_budget_idem_is_the_same_sum(dataset):
     """Evry (l. 1809-1812): « 150 000 euros en moyenne/an » then, under the international
     relations' label, « Idem »: the same sum, not a budget to enter by hand."""

@@ -346,11 +346,23 @@ class Assembler:
             fiche=fiche,
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
+        # the sums the fiche's budget answers print ("total de 500 000 euros pour le projet")
+        answered = {
+            (a.amount, a.currency)
+            for text in (fiche.budget_cd, fiche.budget_ri)
+            for a in amounts_parser.parse_amounts(text)[0]
+        }
         for item in [i for i in report if i.kind == "header-budget"]:
-            # a total printed under the "Budget" header ("Total affectations : 3 677 549 € sur
-            # 7 ans (2000 à 2006)", Île-de-France) is the table's total: nothing left to decide
             found, problems = amounts_parser.parse_amounts(item.value, line=item.line)
-            if found and not problems and all(a.is_total for a in found):
+            if not found or problems:
+                continue
+            if all((a.amount, a.currency) in answered for a in found):
+                # the same sum as a budget answer (Montreuil 2: « Budget : 500 000 € » over
+                # the table, « total de 500 000 euros pour le projet » above): already read
+                report.remove(item)
+            elif all(a.is_total for a in found):
+                # a total printed under the "Budget" header ("Total affectations : 3 677 549 €
+                # sur 7 ans (2000 à 2006)", Île-de-France) is the table's total
                 report.remove(item)
                 records.append(
                     ActionRecord(item.line, None, None, budget_as_printed=item.value, is_total=True)
