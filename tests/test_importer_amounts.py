@@ -103,6 +103,19 @@ def test_a_cell_saying_there_is_no_sum_is_not_a_doubt(text):
     assert parse_amounts(text, line=3420) == ([], [])
 
 
+def test_a_budget_told_in_words_with_its_years_only_is_not_a_doubt():
+    """Nord-Pas-de-Calais' international budget (l. 5198) prints no sum, only the years its
+    interventions started: nothing to read, nothing to check."""
+    printed = (
+        "Interventions ponctuelles( à partir de 2004) + interventions sur projets dont elle a "
+        "la responsabilité du portage (depuis 2006)"
+    )
+    assert parse_amounts(printed, line=5198) == ([], [])
+    # a year beside a sum is still a sum's year, and a lone figure still a doubt
+    assert [a.as_printed for a in parse_amounts("2007 : 88 000 euros")[0]] == ["88 000 euros"]
+    assert parse_amounts("10 000")[1]
+
+
 def test_fraction_keeps_the_amount_after_equals():
     read, problems = one("1/3=8155€")
     assert (read.amount, read.currency) == (Decimal("8155"), "EUR")

@@ -562,7 +562,8 @@ def test_a_third_partys_motivations_stay_on_the_fiche(fiches, report):
     """Montreuil (2) / PADDY prints « Pour la partie vietnamienne : »: the paragraph is kept,
     with its heading, in the presentation (the fiche has no field for a third party)."""
     fiche = fiches[9112]
-    assert fiche.presentation.startswith("Pour la partie vietnamienne : Le Gouvernement du")
+    # the heading is printed alone on its line (l. 9271), its paragraph under it
+    assert fiche.presentation.startswith("Pour la partie vietnamienne :\nLe Gouvernement du")
     assert fiche.presentation.endswith("dans le cadre du PADDY.")
     assert "vietnam" not in (fiche.motivations_french + fiche.motivations_malian).lower()
     assert not [i for i in report if i.kind == "unplaced-line" and 9271 <= i.line <= 9275]

@@ -15,6 +15,7 @@ from partnerships.importers.repertoire import (
     core_key,
     first_year,
     formalisation_kind,
+    formalisation_year,
     names_collectivity,
     parse_population,
 )
@@ -215,6 +216,50 @@ def test_formalisation_kind_and_year(printed, kind, year):
     assert first_year(printed) == year
 
 
+@pytest.mark.parametrize(
+    "printed, kind, year",
+    [
+        # Maubeuge (l. 8356-8357): the first line dates a contact, the second the protocol
+        (
+            "Premier contact en 2002 ; une action en 2002, 2004 et 2005\n"
+            "Protocole de coopération le 30 juin 2006",
+            "protocole",
+            2006,
+        ),
+        # Saint-Sébastien-sur-Loire (l. 11455): a pact is a document, of no kind listed
+        ("Signature du pacte d’amitié et de coopération en novembre 1997", "other", 1997),
+        ("Déclaration d’intention de coopération du 13 mars 2003", "other", 2003),  # Châtillon
+        # the document's clause names no year: the first year printed (Île-de-France)
+        (
+            "Comités mixtes en mai 2001 et en février 2006 ; accord de partenariat et relevés de "
+            "décisions du Comité mixte",
+            "accord",
+            2001,
+        ),
+        # the year of the first document, not of its renewal (Essonne)
+        (
+            "La première convention entre le Conseil de Cercle de Douentza et le Conseil général "
+            "de l'Essonne a été signée en 1996. En 2003 la coopération a été renouvelée",
+            "convention",
+            1996,
+        ),
+        ("Il n’y a pas de convention ; mais il y a eu création d’associations", "", None),
+    ],
+)
+def test_the_formalisation_year_is_that_of_the_document(printed, kind, year):
+    assert formalisation_kind(printed) == kind
+    assert formalisation_year(printed) == year
+
+
+def test_maubeuge_and_saint_sebastien_formalisation(dataset):
+    fiches = {p["slug"]: p for p in objects(dataset, "partnership")}
+    maubeuge = fiches["maubeuge-liberte-dembaya"]
+    assert (maubeuge["formalisation_year"], maubeuge["formalisation_kind"]) == (2006, "protocole")
+    assert maubeuge["contacts_start_year"] == 2001
+    sebastien = fiches["saint-sebastien-sur-loire-kati"]
+    assert (sebastien["formalisation_year"], sebastien["formalisation_kind"]) == (1997, "other")
+
+
 def test_a_listed_name_designates_a_printed_one_by_its_leading_words():
     assert names_collectivity("chaumont", "chaumont association de jumelage cooperation")
     assert not names_collectivity("chaumont", "chaumontel")
@@ -370,6 +415,48 @@ def test_a_budget_over_several_years_is_not_annual(dataset):
 
     assert kinds("montady-baramandougou") == {("28 356 euros", "other")}
     assert kinds("pontivy-ouelessebougou") == {("15 000 Euros", "cd_annual")}
+    # « 12 500 euros en moyenne chaque année depuis 1989 » (Roncq, l. 10669): a yearly average
+    assert kinds("roncq-selinkegny") == {("12 500 euros", "cd_annual")}
+
+
+def budgets_of(dataset, slug):
+    return [
+        (b["as_printed"], b["kind"], b["year"])
+        for b in objects(dataset, "budget")
+        if b["partnership"] == [slug] and b["action"] is None
+    ]
+
+
+def test_dourdan_exceptional_subsidy_is_not_the_annual_budget(dataset):
+    """Dourdan (l. 6093-6098): « 4517 euros en moyenne par an dont … 517 euros (2006) et … 4000
+    euros (2006). / Subvention exceptionnelle : (ex : en 2006, venue d’une délégation malienne
+    à Dourdan : 6000 euros) »: the 6000 euros were given once, in 2006."""
+    assert budgets_of(dataset, "dourdan-troumgoumbe") == [
+        ("4517 euros", "cd_annual", None),
+        ("517 euros", "cd_annual", 2006),
+        ("4000 euros", "cd_annual", 2006),
+        ("6000 euros", "other", 2006),
+    ]
+
+
+def test_saint_jean_de_boiseau_project_budget_and_contacts(dataset):
+    """Saint-Jean-de-Boiseau (l. 11178-11190): the budget answer is a project's, over 2007 and
+    2008 (« En 2007 et 2008, construction d’une école … Budget global : 100 000 € »), not a
+    yearly budget; the dates of the contacts are printed one a line."""
+    assert budgets_of(dataset, "saint-jean-de-boiseau-menaka") == [
+        ("100 000 €", "other", None),
+        ("43 000 €", "other", None),
+        ("57 000 €", "other", None),
+    ]
+    fiche = next(
+        p for p in objects(dataset, "partnership") if p["slug"] == "saint-jean-de-boiseau-menaka"
+    )
+    assert fiche["contacts_start"].split("\n") == [
+        "courant 2004",
+        "Premier voyage officiel : mai 2006",
+        "Voyage pour inauguration école : janvier 2008",
+    ]
+    assert fiche["contacts_start_year"] == 2004
 
 
 def test_no_row_is_only_a_period_an_amount_or_a_heading(dataset):
@@ -555,3 +642,86 @@ def test_a_sum_facing_a_year_is_that_year_s_budget(dataset):
     # where the two columns do not pair line for line no year is given (Draveil: 3 dates, 2 sums)
     draveil = [b for b in objects(dataset, "budget") if b["partnership"] == ["draveil-sandare"]]
     assert draveil and all(b["year"] is None for b in draveil)
+
+
+def test_ile_de_france_total_printed_under_the_budget_header(dataset):
+    """Île-de-France / Kayes (l. 5007-5012) prints under « Budget » « Total affectations :
+    3 677 549 € sur 7 ans (2000 à 2006) » and no sum on its rows: the table's total, not a
+    point to check; Pontcharra's « Annuel environ 80 000 € » (l. 9894) stays one."""
+    slug = "conseil-regional-ile-de-france-assemblee-regionale-de-kayes"
+    assert [
+        (b["as_printed"], b["kind"], b["year"], b["source_line"])
+        for b in objects(dataset, "budget")
+        if b["partnership"] == [slug] and b["kind"] == "total"
+    ] == [("3 677 549 €", "total", None, 5008)]
+    header = [i.line for i in dataset.report if i.kind == "header-budget"]
+    assert 5008 not in header and 9894 in header
+
+
+def test_montreuil_2_budget_over_the_table_is_the_project_s_total(dataset):
+    """Montreuil (2) / PADDY prints « Budget : 500 000 € » over its table (l. 9280), the sum its
+    budget answer gives « total de 500 000 euros pour le projet » (l. 9203): read once, no point
+    to check; the PADDY's own cost (l. 9282) is another body's and stays one."""
+    assert [(i.line, i.kind) for i in dataset.report if 9279 <= i.line <= 9283] == [
+        (9282, "header-budget")
+    ]
+    assert ("500 000 euros", "total", None) in budgets_of(
+        dataset, "montreuil-2-cercle-de-yelimane-paddy"
+    )
+
+
+def test_evry_international_budget_idem_is_the_same_sum(dataset):
+    """Evry (l. 1809-1812): « 150 000 euros en moyenne/an » then, under the international
+    relations' label, « Idem »: the same sum, not a budget to enter by hand."""
+    assert budgets_of(
+        dataset, "communaute-d-agglomeration-d-evry-centre-essonne-commune-de-kayes"
+    ) == [
+        ("150 000 euros", "cd_annual", None),
+        ("150 000 euros", "ri_annual", None),
+    ]
+    assert not [i for i in dataset.report if i.kind == "unreadable-amount" and i.line == 1812]
+
+
+def test_annex_departments_contradicting_a_fiche_only_where_the_commune_may_be(dataset):
+    """Annexe 1 prints « La Fouillouse / Hautes Alpes » (l. 13979): the only La Fouillouse is in
+    the Loire, as its fiche prints; « La Rochette Pontcharra / Isère » (l. 14011): the fiche
+    prints « La Rochette (73) ». Allonnes, though, is a commune of the Sarthe (its fiche) and
+    of the Eure-et-Loir (the annex, l. 13976): that one is a doubt."""
+    conflicts = [i for i in dataset.report if i.kind == "department-conflict"]
+    assert [(i.line, i.value) for i in conflicts] == [(13976, "Eure et Loire")]
+    assert "Allonnes" in conflicts[0].message and "Sarthe" in conflicts[0].message
+    french = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    assert french["la-fouillouse"]["department_code"] == "42"
+    assert french["la-rochette"]["department_code"] == "73"
+
+
+def test_a_french_partner_listed_alone_with_its_one_fiche_is_no_doubt(dataset):
+    """The « non renseignés » list prints « CG des Hautes Pyrénées, » without a Malian partner
+    (l. 12618): its one fiche is Hautes-Pyrénées / Niafunké, so nothing is missing."""
+    assert not [i for i in dataset.report if i.kind == "missing-partner" and i.line == 12618]
+    fiche = next(
+        p
+        for p in objects(dataset, "partnership")
+        if p["slug"] == "conseil-general-des-hautes-pyrenees-cercle-de-niafunke"
+    )
+    assert 12618 in [m["line"] for m in fiche["mentions"]]
+
+
+def test_items_say_what_was_read_and_what_to_do(dataset):
+    """« Région malienne non déterminée » alone said neither which place nor what to do."""
+    unresolved = {i.value: i.message for i in dataset.report if i.kind == "unresolved-region"}
+    assert unresolved["Marena Tringa"].startswith(
+        "La collectivité malienne « Marena Tringa » est imprimée sans cercle ni région"
+    )
+    assert all("chercher sa région" in m for m in unresolved.values())
+    (lyon,) = [i for i in dataset.report if i.kind == "unmatched-summary-name"]
+    assert "« Lyon » sous « SANTE »" in lyon.message
+
+
+def test_maubeuge_bare_figure_under_both_budget_labels_is_one_doubt(dataset):
+    """Maubeuge (l. 8358-8360) prints both budget labels on one line, then « 10 000 » with no
+    currency: one point to check (which budget, which currency), not two."""
+    items = [i for i in dataset.report if i.line == 8360]
+    assert [(i.kind, i.value) for i in items] == [("ambiguous-budget", "10 000")]
+    assert "sans devise" in items[0].message and "Vérifier à quel budget" in items[0].message
+    assert budgets_of(dataset, "maubeuge-liberte-dembaya") == []

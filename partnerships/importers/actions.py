@@ -559,7 +559,11 @@ def _blocks(lines: list[Line], problems: list[ReportItem]) -> tuple[list[list], 
             ReportItem(
                 line=header_budget[0][0],
                 kind="header-budget",
-                message="Budget imprimé dans l'en-tête du tableau, non rattaché à une action",
+                message=(
+                    "Montant imprimé sous l'en-tête « Budget » du tableau des actions, sans "
+                    "action en face, non retenu : vérifier ce qu'il couvre (le tableau entier, "
+                    "chaque année ?) et le saisir comme budget du partenariat s'il l'est."
+                ),
                 value=value,
                 field="budget",
             )
@@ -1320,7 +1324,11 @@ def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Re
                     ReportItem(
                         line=number,
                         kind="header-budget",
-                        message="Budget imprimé au-dessus du tableau des actions : à saisir",
+                        message=(
+                            "Montant imprimé au-dessus du tableau des actions, non retenu : "
+                            "vérifier s'il est le budget du partenariat (et non celui d'un "
+                            "programme plus large) et, si oui, le saisir."
+                        ),
                         value=collapse(stripped) or "",
                         field="budget",
                     )

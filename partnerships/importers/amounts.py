@@ -157,6 +157,16 @@ def parse_amounts(
             if re.match(r"\s*(?:ans?|mois|sem|pers|puits|classes?|%)\b", flat[match.end() :]):
                 continue  # a duration or a count, not money
         found.append([match, currency, value, index])
+    # figures that are all years, in an answer opening with words: a budget told without a sum
+    # ("Interventions ponctuelles( à partir de 2004) + …", Nord-Pas-de-Calais): nothing to read
+    if (
+        not found
+        and not any(m.group("cur") for m in matches)
+        and re.search(r"\d", _YEAR_RE.sub("", flat)) is None
+        and re.match(r"\W*[^\W\d]", flat)
+        and re.search(r"\d", flat)
+    ):
+        return [], problems
     if not found and re.search(r"\d", flat) is None:
         if NO_AMOUNT_RE.match(flat):
             return [], problems  # the fiche says plainly there is no sum: nothing to check

@@ -167,7 +167,9 @@ class _State:
     current: str | None = None  # field receiving the lines, None: nothing open
     section: str = "presentation"  # presentation | history | actions | tail
     budget_both: int | None = None  # line where both budget labels share one line
-    after_label: set[int] = field(default_factory=set)  # lines whose text follows a label
+    # lines whose text follows a label, with the printed width of what comes before that text
+    after_label: dict[int, int] = field(default_factory=dict)
+    printed: dict[int, str] = field(default_factory=dict)  # each line as printed
 
     def open(self, name: str, lineno: int, first: str = "") -> None:
         # a rubric printed twice (one per table, or a heading and its sub-heading) keeps both
@@ -176,7 +178,8 @@ class _State:
         self.current = name
         if first.strip():
             self.add((lineno, first))
-            self.after_label.add(lineno)
+            whole = _norm(self.printed.get(lineno, first))
+            self.after_label[lineno] = max(0, len(whole) - len(_norm(first)))
 
     def add(self, line: Line) -> None:
         self.segments[self.current][-1].append(line)
@@ -457,7 +460,7 @@ def _perspectives_tail(rows: list[Line], k: int, rest: str) -> tuple[int, str]:
 
 def _parse_body(fiche: FicheRecord, rows: list[Line], report: list[ReportItem]) -> None:
     """Read from "Présentation du partenariat" to the end of the fiche."""
-    state = _State(fiche, report)
+    state = _State(fiche, report, printed=dict(rows))
     k = 0
     while k < len(rows):
         lineno, raw = rows[k]
@@ -586,14 +589,17 @@ def _budget_value(state: _State, lineno: int, raw: str) -> None:
 PAGE_WIDTH = 100
 
 
-def _segment_text(segment: list[Line], after_label: set[int]) -> tuple[str | None, int | None]:
+def _segment_text(
+    segment: list[Line], after_label: dict[int, int]
+) -> tuple[str | None, int | None]:
     lines = [t for _, t in segment]
     first = next((i for i, t in enumerate(lines) if t.strip()), None)
     if first is None:
         return None, None
     lines[first] = re.sub(r"^\s*:\s*", "", lines[first])  # ": 1986" under a label without colon
     width = max(PAGE_WIDTH, *(len(_norm(t)) for t in lines))
-    text = clean_text(lines, width, first_is_whole=segment[first][0] not in after_label)
+    # an answer printed after its label on the same line: that line's width counts the label
+    text = clean_text(lines, width, first_indent=after_label.get(segment[first][0], 0))
     # a currency word wrapped after a blank line is not a new paragraph ("50 000" + "Euros")
     text = re.sub(r"(\d)\n((?:euros?|€)(?:\W|$))", r"\1 \2", text or "", flags=_I)
     return text or None, segment[first][0]

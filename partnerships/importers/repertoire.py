@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from . import actions as actions_parser
 from . import amounts as amounts_parser
 from . import lists, mapping, places, references
 from .fiches import parse_fiches
-from .records import CollectivityRef, FicheRecord, ListedPair, ReportItem
+from .records import ActionRecord, CollectivityRef, FicheRecord, ListedPair, ReportItem
 from .text import collapse, fold, read_lines
 
 REPERTOIRE_FILE = "cuf-repertoire-franco-malien-2008.txt"
@@ -46,6 +47,9 @@ FORMALISATION_KINDS = [
     ("accord", r"accord"),
     ("jumelage", r"jumelage|serment"),
     ("deliberation", r"d[ée]lib[ée]ration"),
+    # a signed document of no kind above: "pacte d'amitié" (Saint-Sébastien-sur-Loire),
+    # "Déclaration d'intention de coopération" (Châtillon), "Lettre de Monsieur le Maire" (Yvelines)
+    ("other", r"\bpacte\b|d[ée]claration d\W*intention|^lettre\b"),
 ]
 SECTION_RE = re.compile(
     r"\s*(Partenariats de coopération décentralisée non renseignés"
@@ -164,6 +168,27 @@ def formalisation_kind(text: str | None) -> str:
     if NOT_SIGNED_RE.search(folded[max(0, start - 40) : start]):
         return ""
     return kind
+
+
+# what ends the clause naming a document: a line, a semicolon, a sentence
+CLAUSE_END_RE = re.compile(r"\n|;|\.\s")
+
+
+def formalisation_year(text: str | None) -> int | None:
+    """The year printed in the clause naming the document ("Premier contact en 2002 ; une
+    action en 2002…" / "Protocole de coopération le 30 juin 2006": 2006); else the first year."""
+    kind = formalisation_kind(text)
+    if kind:
+        # lower case without accents, one character for one: positions are the text's
+        plain = "".join(unicodedata.normalize("NFKD", c)[0] for c in text.lower())
+        start = re.search(dict(FORMALISATION_KINDS)[kind], plain).start()
+        ends = [m for m in CLAUSE_END_RE.finditer(text)]
+        clause_start = max((m.end() for m in ends if m.start() < start), default=0)
+        clause_end = min((m.start() for m in ends if m.start() >= start), default=len(text))
+        year = first_year(text[clause_start:clause_end])
+        if year:
+            return year
+    return first_year(text)
 
 
 # the number printed first counts members: "156 villes membres"; not "36 000 (30 villages°)",
@@ -321,6 +346,27 @@ class Assembler:
             fiche=fiche,
         )
         records, report = actions_parser.parse_actions_table(fiche.actions_lines)
+        # the sums the fiche's budget answers print ("total de 500 000 euros pour le projet")
+        answered = {
+            (a.amount, a.currency)
+            for text in (fiche.budget_cd, fiche.budget_ri)
+            for a in amounts_parser.parse_amounts(text)[0]
+        }
+        for item in [i for i in report if i.kind == "header-budget"]:
+            found, problems = amounts_parser.parse_amounts(item.value, line=item.line)
+            if not found or problems:
+                continue
+            if all((a.amount, a.currency) in answered for a in found):
+                # the same sum as a budget answer (Montreuil 2: « Budget : 500 000 € » over
+                # the table, « total de 500 000 euros pour le projet » above): already read
+                report.remove(item)
+            elif all(a.is_total for a in found):
+                # a total printed under the "Budget" header ("Total affectations : 3 677 549 €
+                # sur 7 ans (2000 à 2006)", Île-de-France) is the table's total
+                report.remove(item)
+                records.append(
+                    ActionRecord(item.line, None, None, budget_as_printed=item.value, is_total=True)
+                )
         self.report += report
         draft.alignment_uncertain = any(i.kind == "uncertain-alignment" for i in report)
         currency, reason = self.table_currency(fiche)
@@ -459,6 +505,44 @@ class Assembler:
             if cercle and not draft.cercle:
                 draft.cercle = cercle
         return draft
+
+    def merge_budget_doubts(self, reported: int):
+        """A bare figure under the two budget labels printed on one line (Maubeuge, l. 8360:
+        « 10 000 ») is one doubt, not one for its column and one for its currency."""
+        for item in self.report[reported:]:
+            column = next(
+                (
+                    i
+                    for i in self.report[:reported]
+                    if i.kind == "ambiguous-budget" and (i.line, i.value) == (item.line, item.value)
+                ),
+                None,
+            )
+            if column and item.message.startswith("Montant sans devise"):
+                self.report.remove(item)
+                where = (
+                    "coopération décentralisée"
+                    if column.field == "budget_cd"
+                    else "relations internationales"
+                )
+                column.message = (
+                    f"« {item.value} » est imprimé sans devise sous les deux libellés de budget "
+                    "(coopération décentralisée, relations internationales) d'une même ligne : "
+                    f"rangé en {where}, sans montant retenu. Vérifier à quel budget il revient, "
+                    "et sa devise."
+                )
+
+    def may_be_in(self, draft: CollectivityDraft, department: dict) -> bool:
+        """Whether a French partner may be in ``department``: a commune only if a commune of
+        its name is there (the annex's « La Fouillouse / Hautes Alpes » is a slip: the only La
+        Fouillouse is in the Loire, as its fiche prints; Allonnes is in three départements)."""
+        if places.guess_kind(draft.name_as_printed, "FR") != "commune":
+            return True
+        name = places.canonical_name(draft.name_as_printed, "FR", draft.printings)
+        found, candidates = lists.match_commune([name, *draft.printings])
+        return department["code"] in {c["department"] for c in candidates} | (
+            {found["code"]} if found else set()
+        )
 
     def place_french(self, draft: CollectivityDraft, text: str | None):
         if not text or draft.department:
@@ -600,6 +684,18 @@ class Assembler:
         if pair.region_heading:
             region, _ = places.resolve_malian_region(pair.region_heading)
         draft = self.find_fiche(pair, french_key, malian_keys)
+        if draft is not None and not malian_keys:
+            # the list names a French partner alone ("CG des Hautes Pyrénées", l. 12618) and it
+            # has this one fiche: the pair is that fiche's, nothing is missing
+            fiches = [
+                d for d in self.partnerships if d.fiche and french_key in {c.key for c in d.french}
+            ]
+            if fiches == [draft]:
+                self.report = [
+                    i
+                    for i in self.report
+                    if not (i.kind == "missing-partner" and i.line == pair.line)
+                ]
         if (
             draft is None
             and from_annex
@@ -686,11 +782,20 @@ class Assembler:
                         member.department
                         and annex_department
                         and annex_department["name"] != member.department
+                        and self.may_be_in(member, annex_department)
                     ):
                         self.note(
                             pair.line,
                             "department-conflict",
-                            f"Département de l'annexe 1 contredit la fiche ({member.department})",
+                            f"L'annexe 1 place « {pair.french_as_printed} » en "
+                            f"{annex_department['name']}, sa fiche en {member.department}"
+                            + (
+                                ", et une commune de ce nom existe dans chacun"
+                                if places.guess_kind(member.name_as_printed, "FR") == "commune"
+                                else ""
+                            )
+                            + " : le département de la fiche est retenu. Vérifier lequel est "
+                            "le bon.",
                             pair.department_as_printed,
                             "department",
                         )
@@ -759,7 +864,10 @@ class Assembler:
                     self.note(
                         heading.line,
                         "unmatched-summary-name",
-                        "Collectivité du tableau récapitulatif sans fiche correspondante",
+                        f"Le tableau récapitulatif range « {name} » sous "
+                        f"« {heading.name_as_printed} », mais aucune fiche ni aucune liste ne "
+                        "nomme cette collectivité : trouver le partenariat qu'elle désigne et lui "
+                        "donner ce domaine.",
                         name,
                     )
                     continue
@@ -820,7 +928,9 @@ class Assembler:
                 self.note(
                     draft.line,
                     "unresolved-region",
-                    "Région malienne non déterminée",
+                    f"La collectivité malienne « {draft.name_as_printed} » est imprimée sans "
+                    "cercle ni région, et aucune table de référence ne la situe : chercher sa "
+                    "région et son cercle, puis les saisir.",
                     draft.name_as_printed,
                     "malian_region",
                 )
@@ -1027,7 +1137,7 @@ class Assembler:
                     contacts_start=fiche.contacts_start or "",
                     contacts_start_year=first_year(fiche.contacts_start),
                     formalisation=fiche.formalisation or "",
-                    formalisation_year=first_year(fiche.formalisation),
+                    formalisation_year=formalisation_year(fiche.formalisation),
                     formalisation_kind=formalisation_kind(fiche.formalisation),
                     budget_cd_as_printed=fiche.budget_cd or "",
                     budget_ri_as_printed=fiche.budget_ri or "",
@@ -1079,15 +1189,27 @@ class Assembler:
                 ("cd_annual", fiche.budget_cd, "budget_cd"),
                 ("ri_annual", fiche.budget_ri, "budget_ri"),
             ):
-                for amount in self.amounts(text, fiche.field_lines.get(name, fiche.line), name):
+                reported = len(self.report)
+                if name == "budget_ri" and fold(text) == "idem":
+                    # "Idem" under the second budget label: the same sum as the first (Evry)
+                    text, name = fiche.budget_cd, "budget_cd"
+                found = self.amounts(text, fiche.field_lines.get(name, fiche.line), name)
+                self.merge_budget_doubts(reported)
+                for amount in found:
                     budget_position += 1
+                    exceptional, year = one_off(text, amount.as_printed)
+                    amount.year = amount.year or year
                     budgets.append(
                         budget_obj(
                             draft.slug,
                             budget_position,
                             "total"
                             if amount.is_total
-                            else ("other" if is_cumulative(text, amount.as_printed) else kind),
+                            else (
+                                "other"
+                                if exceptional or is_cumulative(text, amount.as_printed)
+                                else kind
+                            ),
                             amount,
                             None,
                             fiche.field_lines.get(name, fiche.line),
@@ -1233,7 +1355,25 @@ CUMULATIVE_RE = re.compile(
     r"\bdepuis\s+(?:19|20)\d\d\b|\bsur\s+(?:\d+|deux|trois|quatre|cinq|six)\s+ans\b|\btotal\s+de\b",
     re.IGNORECASE,
 )
-PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b", re.IGNORECASE)
+# "/an", "par an", "chaque année" (Roncq: "12 500 euros en moyenne chaque année depuis 1989")
+PER_YEAR_RE = re.compile(r"(?:/|\bpar\s+)an\b|\bchaque\s+ann[ée]e\b", re.IGNORECASE)
+# an answer opening with the years of a project gives that project's sums, not a yearly budget:
+# "En 2007 et 2008, construction d'une école… Budget global : 100 000 €" (Saint-Jean-de-Boiseau)
+PROJECT_YEARS_RE = re.compile(
+    r"^\s*(?:en|de)\s+(?:19|20)\d\d\s*(?:et|à|-)\s*(?:19|20)\d\d\b", re.IGNORECASE
+)
+# a one-off sum: "Subvention exceptionnelle : (ex : en 2006, … : 6000 euros)" (Dourdan)
+ONE_OFF_RE = re.compile(r"\bexceptionnel(?:le)?s?\b", re.IGNORECASE)
+
+
+def one_off(text: str | None, as_printed: str) -> tuple[bool, int | None]:
+    """Whether a sum is printed on a line saying it is exceptional, and the one year that line
+    names (None when it names none or several)."""
+    line = next((line for line in (text or "").split("\n") if as_printed in line), "")
+    if not ONE_OFF_RE.search(line):
+        return False, None
+    years = set(YEAR_RE.findall(line))
+    return True, (int(years.pop()) if len(years) == 1 else None)
 
 
 def is_cumulative(text: str | None, as_printed: str) -> bool:
@@ -1241,6 +1381,8 @@ def is_cumulative(text: str | None, as_printed: str) -> bool:
     years, not an annual budget; "350 000 €/an (depuis 2002)" is annual."""
     if not text or as_printed not in text:
         return False
+    if PROJECT_YEARS_RE.match(text):
+        return True
     # the clause holding the amount: "…, soit environ 195 000 € par an" is a clause of its own
     start = text.index(as_printed)
     clause_start = max(text.rfind(" soit ", 0, start), text.rfind(" : ", 0, start), 0)

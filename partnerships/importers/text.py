@@ -62,7 +62,7 @@ _OPEN_END_RE = re.compile(
 )
 
 
-def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -> str | None:
+def clean_text(lines: list[str], width: int = 0, first_indent: int = 0) -> str | None:
     """Join the lines of a printed answer into clean text.
 
     Wrapped lines are joined with a space (or with nothing after a hyphen that ends a line in
@@ -70,13 +70,14 @@ def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -
     bullet) starts a new line, and so does a paragraph: a blank line after a finished sentence,
     followed by a capital. The extraction also puts blank lines in the middle of sentences, so
     any other blank line is a wrap, not a paragraph. Page footers are dropped. Returns None when
-    nothing is left: an empty answer is null, not "".
+    nothing is left: an empty answer is null, not "". ``first_indent``: the printed width before
+    the first line's text (its label, on the same line), counted in that line's length.
     """
     paragraphs: list[str] = []
     current = ""
     blank_before = False
     previous = ""  # the previous printed line, as printed
-    seen = first_is_whole
+    previous_indent, indent = 0, first_indent  # printed before a line's text (its label)
     for raw in lines:
         if is_footer(raw):
             continue
@@ -95,7 +96,7 @@ def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -
                 width
                 and previous
                 and (line[0].isupper() or line[0].isdigit())
-                and len(previous) + 1 + len(line.split()[0]) < width * 0.8
+                and previous_indent + len(previous) + 1 + len(line.split()[0]) < width * 0.8
                 and not _OPEN_END_RE.search(previous)
             )
         ) or (
@@ -113,10 +114,7 @@ def clean_text(lines: list[str], width: int = 0, first_is_whole: bool = False) -
         else:
             current = line
         blank_before = False
-        # the first line of an answer may follow its label on the same printed line: its
-        # length says nothing
-        previous = line if seen else ""
-        seen = True
+        previous, previous_indent, indent = line, indent, 0
     if current:
         paragraphs.append(current)
     text = "\n".join(p.strip() for p in paragraphs if p.strip())
