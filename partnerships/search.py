@@ -374,8 +374,9 @@ def mentioning(name, using="default") -> list[int]:
 # Searching.
 
 
-def search_partnerships(queryset: QuerySet, query: str) -> QuerySet:
-    """The partnerships of `queryset` matching `query`, annotated with `search_rank` (higher first).
+def search_partnerships(queryset: QuerySet, query: str, ranked=True) -> QuerySet:
+    """The partnerships of `queryset` matching `query`, annotated with `search_rank` (higher
+    first) unless not ``ranked``.
 
     The result is not ordered: callers order by `-search_rank` (the FilterSet does when no other
     ordering is asked for).
@@ -394,18 +395,18 @@ def search_partnerships(queryset: QuerySet, query: str) -> QuerySet:
         StrIndex(F("search_document__name_keys"), Value(f"|{folded}|"))
     ) + Sign(StrIndex(F("search_document__folded_names"), Value(folded)))
     if connections[queryset.db].vendor == "postgresql":
-        return _search_postgresql(queryset, query, words, folded, bonus)
+        return _search_postgresql(queryset, query, words, folded, bonus, ranked)
     return _search_sqlite(queryset, words, bonus)
 
 
 def matching(query) -> Q:
     """The condition "a partnership ``query`` matches", unranked: what the facets of a search
     count among (a subquery on the search index, read as one bitmap on PostgreSQL)."""
-    found = search_partnerships(Partnership.objects.all(), query)
+    found = search_partnerships(Partnership.objects.all(), query, ranked=False)
     return Q(pk__in=found.order_by().values("pk"))
 
 
-def _search_postgresql(queryset, query, words, folded, bonus):
+def _search_postgresql(queryset, query, words, folded, bonus, ranked):
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     search_query = SearchQuery(query, config=PG_CONFIG, search_type="websearch")
@@ -420,6 +421,8 @@ def _search_postgresql(queryset, query, words, folded, bonus):
     # document (1.7 s for "école" at 100,000 partnerships).
     matched = SearchDocument.objects.using(queryset.db).filter(matches)
     queryset = queryset.filter(pk__in=matched.values("partnership_id"))
+    if not ranked:
+        return queryset
     if matched[: RANKED_MAX + 1].count() > RANKED_MAX:
         # A word found in thousands of fiches ("école": a third of a national directory):
         # ranking each by ts_rank unpacks every matching document (0.2 s at 100,000

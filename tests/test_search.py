@@ -97,6 +97,30 @@ def test_misspelt_names_on_postgresql():
     assert "paris-cercle-de-yelimane" in search("Yelimani")
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_rank: PostgreSQL")
+def test_a_word_found_everywhere_ranks_by_names_then_title(monkeypatch):
+    """Above RANKED_MAX matches no document is ranked by ts_rank: the same matches, those whose
+    partners' names hold the word first, then by title."""
+    ranked = search("mopti")
+    monkeypatch.setattr("partnerships.search.RANKED_MAX", 3)
+    found = search("mopti")
+    assert len(ranked) > 3 and sorted(found) == sorted(ranked)
+    named = set(
+        SearchDocument.objects.filter(folded_names__contains="mopti").values_list(
+            "partnership__slug", flat=True
+        )
+    )
+    assert named and set(found[: len(named)]) == named
+    # Within each group, by title.
+    for group in (found[: len(named)], found[len(named) :]):
+        titles = [Partnership.objects.get(slug=slug).title for slug in group]
+        assert titles == sorted(titles)
+    # The exact name still first.
+    assert set(found[:1]) <= {
+        p.slug for p in Partnership.objects.filter(members__collectivity__name="Mopti")
+    }
+
+
 # --- the stored search document ---------------------------------------------------------------
 
 

@@ -44,8 +44,7 @@ PAGES = [
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
-    # On PostgreSQL a search's matches are read once more for its facets (an array parameter);
-    # SQLite joins them as a subquery.
+    # On PostgreSQL one more: are there too many matches to rank them all (RANKED_MAX)?
     ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 22 + ON_PG),
     ("/fr/partenariats/?search=koutiala", 18 + ON_PG),
     ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 14),
