@@ -105,20 +105,16 @@ def test_a_word_found_everywhere_ranks_by_names_then_title(monkeypatch):
     monkeypatch.setattr("partnerships.search.RANKED_MAX", 3)
     found = search("mopti")
     assert len(ranked) > 3 and sorted(found) == sorted(ranked)
-    named = set(
-        SearchDocument.objects.filter(folded_names__contains="mopti").values_list(
-            "partnership__slug", flat=True
-        )
-    )
-    assert named and set(found[: len(named)]) == named
-    # Within each group, by title.
-    for group in (found[: len(named)], found[len(named) :]):
-        titles = [Partnership.objects.get(slug=slug).title for slug in group]
-        assert titles == sorted(titles)
-    # The exact name still first.
-    assert set(found[:1]) <= {
-        p.slug for p in Partnership.objects.filter(members__collectivity__name="Mopti")
-    }
+    # A partner named exactly so (2), names holding the word (1), then the others; by title.
+    documents = SearchDocument.objects.select_related("partnership")
+
+    def expected_key(document):
+        bonus = 2 * ("|mopti|" in document.name_keys) + ("mopti" in document.folded_names)
+        return (-bonus, document.partnership.title)
+
+    order = sorted(documents.filter(partnership__slug__in=found), key=expected_key)
+    assert found == [d.partnership.slug for d in order]
+    assert expected_key(order[0])[0] == -3 and expected_key(order[-1])[0] == 0
 
 
 # --- the stored search document ---------------------------------------------------------------
