@@ -114,7 +114,7 @@ def test_a_word_found_everywhere_ranks_by_names_then_title(monkeypatch):
 
     order = sorted(documents.filter(partnership__slug__in=found), key=expected_key)
     assert found == [d.partnership.slug for d in order]
-    assert expected_key(order[0])[0] == -3 and expected_key(order[-1])[0] == 0
+    assert expected_key(order[0])[0] == -3 and expected_key(order[-1])[0] > -3
 
 
 # --- the stored search document ---------------------------------------------------------------
