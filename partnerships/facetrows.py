@@ -30,7 +30,9 @@ def row_of(partnership) -> FacetRow:
         if collectivity.malian_region_id:
             values.add(f"region:{REPERTOIRE_DIVISION}:{collectivity.malian_region_id}")
         for placement in collectivity.placements.all():
-            values.add(f"region:{placement.division.slug}:{placement.region_id}")
+            # The 2008 division is read from the répertoire's own field (as the filters do).
+            if placement.division.slug != REPERTOIRE_DIVISION:
+                values.add(f"region:{placement.division.slug}:{placement.region_id}")
         if collectivity.department_code:
             values.add(f"department:{collectivity.department_code}")
         if collectivity.french_region:

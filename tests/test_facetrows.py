@@ -1,0 +1,222 @@
+"""The facets' rows (partnerships/facetrows.py) against the truth they stand for.
+
+The oracle: a facet option's count is the number of partnerships the list shows when that
+option is chosen (the FilterSet's own filters, which read the link tables, partners and
+placements, not the rows). It is checked on the seeded data, then after a random run of
+edits through every kind of write the rows must follow (each committed, so that the rows are
+written as in production, at commit).
+"""
+
+import datetime
+import random
+
+import pytest
+from django.http import QueryDict
+
+from partnerships import facetrows
+from partnerships.filters import PartnershipFilter, _facet_counts
+from partnerships.models import (
+    Collectivity,
+    Country,
+    Domain,
+    EventKind,
+    FacetRow,
+    MalianRegion,
+    Partnership,
+    PartnershipEvent,
+    PartnershipMember,
+    PartnershipStatus,
+)
+
+from .factories import PartnershipEventFactory, PartnershipFactory, PartnershipMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def filterset(params):
+    found = PartnershipFilter(QueryDict(params), queryset=Partnership.objects.all())
+    assert found.is_valid(), found.errors
+    return found
+
+
+def assert_counts_match_the_list(base=""):
+    """Every option of every facet of the selection ``base``: its count is the number of
+    partnerships listed with that option chosen (besides ``base``'s other filters)."""
+    facets = _facet_counts(filterset(base))
+    checked = 0
+    for facet in facets:
+        for option in facet["options"]:
+            # The facet ignores its own filter: the option replaces it.
+            params = QueryDict(base, mutable=True)
+            params.setlist(facet["name"], [option["value"]])
+            listed = filterset(params.urlencode()).qs.count()
+            assert option["count"] == listed, (base, facet["name"], option["value"])
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("division", ["", "division=2008", "division=2016"])
+def test_every_option_counts_what_the_list_shows(division):
+    assert assert_counts_match_the_list(division) > 60
+
+
+def test_counts_within_a_selection_and_a_search():
+    assert_counts_match_the_list("region=kayes&domain=sante")
+    assert_counts_match_the_list("search=ecole&kind=commune")
+
+
+def test_every_seeded_partnership_has_its_row():
+    assert FacetRow.objects.count() == Partnership.objects.count()
+    row = FacetRow.objects.get(partnership__slug="angers-bamako")
+    assert "kind:commune" in row.facet_values
+    assert any(v.startswith("region:2008:") for v in row.facet_values)
+    assert any(v.startswith("region:2023:") for v in row.facet_values)
+    assert row.facet_values == sorted(set(row.facet_values))
+
+
+def fresh_row(partnership):
+    """The row as written from scratch now: what the stored one must equal."""
+    partnership = Partnership.objects.prefetch_related(
+        "members__collectivity__placements__division", "domains", "events"
+    ).get(pk=partnership.pk)
+    row = facetrows.row_of(partnership)
+    return (
+        row.facet_values,
+        row.status,
+        row.contacts_start_year,
+        row.last_event_kind,
+        row.last_event_date,
+    )
+
+
+def stored_row(partnership):
+    row = FacetRow.objects.get(pk=partnership.pk)
+    return (
+        row.facet_values,
+        row.status,
+        row.contacts_start_year,
+        row.last_event_kind,
+        row.last_event_date,
+    )
+
+
+def test_rows_follow_every_kind_of_write(django_capture_on_commit_callbacks):
+    """Forty random writes, each committed: every row equal to one written from scratch, and
+    the counts equal to the list's, after each batch."""
+    rng = random.Random(11)
+    partnerships = list(Partnership.objects.order_by("pk"))
+    domains = list(Domain.objects.all())
+    regions = list(MalianRegion.objects.all())
+    malian = list(Collectivity.objects.filter(country=Country.MALI).order_by("pk"))
+    french = list(Collectivity.objects.filter(country=Country.FRANCE).order_by("pk"))
+
+    def add_domain(p):
+        p.domains.add(rng.choice(domains))
+
+    def remove_domain(p):
+        p.domains.remove(*list(p.domains.all())[:1])
+
+    def set_domains(p):
+        p.domains.set(rng.sample(domains, 2))
+
+    def move_partner_to_another_region(p):
+        member = p.members.filter(collectivity__country=Country.MALI).first()
+        if member:
+            collectivity = member.collectivity
+            collectivity.malian_region = rng.choice(regions)
+            collectivity.save()  # its placements are recomputed too
+
+    def change_department(p):
+        member = p.members.filter(collectivity__country=Country.FRANCE).first()
+        if member:
+            collectivity = member.collectivity
+            collectivity.department_code, collectivity.department = "2A", "Corse-du-Sud"
+            collectivity.french_region = "Corse"
+            collectivity.save()
+
+    def add_partner(p):
+        existing = set(p.members.values_list("collectivity_id", flat=True))
+        candidates = [c for c in rng.choice([malian, french]) if c.pk not in existing]
+        PartnershipMemberFactory(partnership=p, collectivity=rng.choice(candidates))
+
+    def remove_partner(p):
+        member = p.members.order_by("?").first()
+        if member:
+            member.delete()
+
+    def add_event(p):
+        PartnershipEventFactory(
+            partnership=p,
+            kind=rng.choice([EventKind.ENDED, EventKind.SUSPENDED, EventKind.NEWS]),
+            date=datetime.date(rng.randint(2000, 2026), 1, 1),
+        )
+
+    def delete_event(p):
+        latest = PartnershipEvent.objects.filter(partnership=p).order_by("-date").first()
+        if latest:
+            latest.delete()
+
+    def change_status_and_year(p):
+        p.status = rng.choice(PartnershipStatus.values)
+        p.contacts_start_year = rng.choice([None, 1975, 1999, 2004])
+        p.save()
+
+    def new_partnership(p):
+        created = PartnershipFactory()
+        PartnershipMemberFactory(partnership=created, collectivity=rng.choice(malian))
+        partnerships.append(created)
+
+    def delete_partnership(p):
+        partnerships.remove(p)
+        p.delete()
+
+    writes = [
+        add_domain,
+        remove_domain,
+        set_domains,
+        move_partner_to_another_region,
+        change_department,
+        add_partner,
+        remove_partner,
+        add_event,
+        delete_event,
+        change_status_and_year,
+        new_partnership,
+        delete_partnership,
+    ]
+    touched = set()
+    for _batch in range(4):
+        for _ in range(10):
+            partnership = rng.choice(partnerships)
+            write = rng.choice(writes)
+            with django_capture_on_commit_callbacks(execute=True):
+                write(partnership)
+            touched.add(partnership.pk)
+        for partnership in partnerships:
+            assert stored_row(partnership) == fresh_row(partnership), partnership.slug
+        assert not FacetRow.objects.exclude(partnership__in=Partnership.objects.all()).exists()
+        assert FacetRow.objects.count() == Partnership.objects.count()
+    assert_counts_match_the_list()
+    assert_counts_match_the_list("division=2008")
+    assert len(touched) > 20
+
+
+def test_a_member_placed_again_moves_its_partnerships_in_the_region_facet(
+    django_capture_on_commit_callbacks,
+):
+    member = PartnershipMember.objects.filter(
+        collectivity__country=Country.MALI, collectivity__malian_region__slug="kayes"
+    ).first()
+    before = {
+        o["value"]: o["count"] for o in _facet_counts(filterset("division=2008"))[0]["options"]
+    }
+    collectivity = member.collectivity
+    collectivity.malian_region = MalianRegion.objects.get(slug="kidal")
+    with django_capture_on_commit_callbacks(execute=True):
+        collectivity.save()
+    after = {
+        o["value"]: o["count"] for o in _facet_counts(filterset("division=2008"))[0]["options"]
+    }
+    moved = set(collectivity.memberships.values_list("partnership_id", flat=True))
+    assert after["kidal"] > before["kidal"] and after["kidal"] <= before["kidal"] + len(moved)
+    assert_counts_match_the_list("division=2008")
