@@ -45,6 +45,8 @@ ENDPOINTS = [
     ("API detail", "/api/v1/partnerships/chilly-mazarin-diema/"),
     ("list region + domain", "/fr/partenariats/?region=kayes&domain=sante"),
     ("list, search word", "/fr/partenariats/?search=ecole"),
+    # A name: a few hundred matches at 100k, ranked by ts_rank ("ecole" matches a third).
+    ("list, search a name", "/fr/partenariats/?search=koutiala"),
     ("API, search word", "/api/v1/partnerships/?search=ecole"),
     ("region page", "/fr/regions/kayes/"),
 ]

@@ -17,6 +17,7 @@ from collections import Counter
 from django.db import connections
 from django.db.models import Count, F
 
+from . import dataversion
 from .models import REPERTOIRE_DIVISION, FacetRow, state_case
 
 
@@ -109,3 +110,20 @@ def count_scalars(selection, today=None) -> dict:
         if decade is not None:
             counts["decade"][decade] += n
     return counts
+
+
+def counted(objects, prefix, selection=None) -> list:
+    """``objects`` (regions, domains…) each with ``partnership_count``: the partnerships of
+    ``selection`` (None: all) counted under ``prefix`` + its key. Counts over every
+    partnership are kept while the data does not change (dataversion): the home page, the
+    map of every region page and the unfiltered list read them once."""
+    objects = list(objects)
+    if selection is None:
+        counts = dataversion.cached(
+            "counted", [prefix], lambda: dict(count_values(None, [prefix])[prefix])
+        )
+    else:
+        counts = count_values(selection, [prefix])[prefix]
+    for obj in objects:
+        obj.partnership_count = counts.get(str(obj.pk), 0)
+    return objects
