@@ -64,7 +64,7 @@ RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
 LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
 YEAR_AFTER_RE = re.compile(
-    r"^[^\d]{0,25}?(?:exercice|année|en|pour)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
+    r"^[^\d]{0,25}?(?:exercice|année|en|pour|budget)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
 )
 
 MONTHS = (
