@@ -521,7 +521,7 @@ class Assembler:
                 ),
                 None,
             )
-            if column and item.message.startswith("Montant sans devise"):
+            if column and item.message == amounts_parser.NO_CURRENCY_MESSAGE:
                 self.report.remove(item)
                 where = (
                     "coopération décentralisée"
@@ -751,7 +751,8 @@ class Assembler:
                 self.note(
                     pair.line,
                     "partner-from-list",
-                    "Partenaire malien absent de la fiche, ajouté d'après la liste",
+                    "La fiche ne nomme pas de partenaire malien : celui de l'annexe 1 est "
+                    "ajouté. Vérifier que c'est bien le partenaire de cette fiche.",
                     pair.malian_as_printed,
                     "malian_partners",
                 )
