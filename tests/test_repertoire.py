@@ -260,6 +260,76 @@ def test_maubeuge_and_saint_sebastien_formalisation(dataset):
     assert (sebastien["formalisation_year"], sebastien["formalisation_kind"]) == (1997, "other")
 
 
+@pytest.mark.parametrize(
+    "printed, year, date, precision",
+    [
+        # Viroflay (l. 12485): the day printed before the month
+        (
+            "17 mars 2003 : accord de coopération tripartite « Viroflay (France) –",
+            2003,
+            "2003-03-17",
+            "day",
+        ),
+        ("Convention signée le 1er décembre 2003", 2003, "2003-12-01", "day"),  # Montady
+        # Thionville / Gao (l. 11893): contacts over two days began on the first
+        ("11 et 12 avril 1986 par le Docteur André SALMON", 1986, "1986-04-11", "day"),
+        ("du 21 au 31 janvier 1993", 1993, "1993-01-21", "day"),  # Thionville / Kéniéba
+        # Thionville / Kéniéba (l. 12188-12189): signed in figures, approved two days later
+        (
+            "Protocole signé avec l’ASsociation de DEveloppement de Kéniéba-Konko (AS.DE.K.) le "
+            "31/01/1993\nApprouvé par le Comité Directeur le 2 février 1993.",
+            1993,
+            "1993-01-31",
+            "day",
+        ),
+        ("Signature du protocole de jumelage en octobre 1988", 1988, "1988-10-01", "month"),
+        ("Signature de la toute première convention en 1987.", 1987, "1987-01-01", "year"),
+    ],
+)
+def test_an_event_is_dated_to_the_day_printed(printed, year, date, precision):
+    from partnerships.importers.timeline import dated
+
+    day, printed_precision = dated(printed, year)
+    assert (day.isoformat(), printed_precision) == (date, precision)
+
+
+def test_thionville_gao_text_fields_as_printed(dataset):
+    """Thionville / Gao (l. 11895-11896, 12091-12110): the formalisation prints two cells side
+    by side on two lines, the perspectives a list of partners set in from the margin and three
+    numbered requests, the third after a sentence without its full stop."""
+    fiche = next(p for p in objects(dataset, "partnership") if p["slug"] == "thionville-gao")
+    assert fiche["formalisation"].split("\n") == [
+        "Cérémonie de jumelage à Gao le 2 novembre 1986 Charte du Jumelage de Cités Unies France",
+        "Cérémonie de jumelage à Thionville le 19 juin 1987 Deux Protocoles d’Amitié signés, "
+        "ci-joints.",
+    ]
+    perspectives = fiche["perspectives"].split("\n")
+    assert perspectives[:4] == [
+        "Il y a une convention triennale sur le Projet d’Assainissement (Budget IV ) par la "
+        "collecte des déchets avec le Ministère des Affaires Etrangères et de la Coopération",
+        "le Conseil Régional de Lorraine",
+        "la Mairie de Gao",
+        "la Mairie de Thionville au travers du Comité de Jumelage de Thionville...",
+    ]
+    assert perspectives[-3:] == [
+        "Un premier dossier été refoulé par le SCAC en novembre 2006, pour complément "
+        "d’information. Les compléments demandés par le Comité de Gao seront à l’Ambassade "
+        "pour début juillet 2007",
+        "3° L’installation de bornes-fontaines en dehors du réseau d’eau existant.",
+        "Sur ces trois projets, nous n’avons pas encore reçu de dossiers chiffrés.",
+    ]
+    motivations = fiche["motivations_french"]
+    assert "\nEchanges Culturels. Cassettes vidéo. Envoi de délégations.\n" in motivations
+    from partnerships.importers.timeline import events_of
+
+    events = {
+        e["fields"]["kind"]: (e["fields"]["date"], e["fields"]["precision"])
+        for e in events_of({"fields": fiche})
+    }
+    assert events["first_contact"] == ("1986-04-11", "day")
+    assert events["signed"] == ("1986-11-02", "day")
+
+
 def test_a_listed_name_designates_a_printed_one_by_its_leading_words():
     assert names_collectivity("chaumont", "chaumont association de jumelage cooperation")
     assert not names_collectivity("chaumont", "chaumontel")
@@ -430,13 +500,28 @@ def budgets_of(dataset, slug):
 def test_dourdan_exceptional_subsidy_is_not_the_annual_budget(dataset):
     """Dourdan (l. 6093-6098): « 4517 euros en moyenne par an dont … 517 euros (2006) et … 4000
     euros (2006). / Subvention exceptionnelle : (ex : en 2006, venue d’une délégation malienne
-    à Dourdan : 6000 euros) »: the 6000 euros were given once, in 2006."""
+    à Dourdan : 6000 euros) »: the 6000 euros were given once, in 2006; the 517 and 4000 euros
+    are the parts of the yearly 4517 (« dont »), no budgets of their own."""
     assert budgets_of(dataset, "dourdan-troumgoumbe") == [
         ("4517 euros", "cd_annual", None),
-        ("517 euros", "cd_annual", 2006),
-        ("4000 euros", "cd_annual", 2006),
+        ("517 euros", "other", 2006),
+        ("4000 euros", "other", 2006),
         ("6000 euros", "other", 2006),
     ]
+
+
+def test_a_part_of_a_printed_budget_is_no_budget_of_its_own(dataset):
+    """« 90 000 € dont 44 256 € en 2008 pour le Mali » (Haut-Rhin, l. 3588): the 44 256 € are
+    part of the 90 000 €; « 23 000 € (budget 2007) » (Saint-Denis, l. 11010) is 2007's budget."""
+    assert budgets_of(dataset, "conseil-general-du-haut-rhin-cercle-de-yanfolila")[:2] == [
+        ("90 000 €", "cd_annual", None),
+        ("44 256 €", "other", 2008),
+    ]
+    assert budgets_of(dataset, "saint-denis-djeloubou-karokoro-et-sahel")[0] == (
+        "23 000 €",
+        "cd_annual",
+        2007,
+    )
 
 
 def test_saint_jean_de_boiseau_project_budget_and_contacts(dataset):
@@ -499,6 +584,11 @@ def test_review_items_are_doubts_in_words(dataset):
     # bare sum under a "(en euros)" header, a total in the currency all its rows print
     assert kinds["repeated-section"] == kinds["side-mismatch"] == 0
     assert [i.line for i in dataset.report if i.kind == "guessed-side"] == [246]
+    # « Paris / Ile-de-France » (Annexe 1, l. 13935): a région where the département goes, but
+    # INSEE's one Paris in that région settles it
+    assert kinds["region-as-department"] == 0
+    paris = next(c for c in objects(dataset, "collectivity") if c["slug"] == "paris")
+    assert (paris["department"], paris["department_code"]) == ("Paris", "75")
     currency = [i for i in dataset.report if i.kind == "assumed-currency"]
     assert not [i for i in currency if "en-tête" in i.message]
     assert not [i for i in currency if i.value in ("104 000", "108 000")]  # AIMF TOTAL lines

@@ -767,8 +767,8 @@ def _assign_dates(row: _Row, block: list, problems: list[ReportItem]) -> None:
                     ReportItem(
                         line=number,
                         kind="unaligned-column",
-                        message="Texte imprimé dans la colonne des dates : rattaché à la "
-                        "description, à vérifier",
+                        message="Texte imprimé dans la colonne des dates : ajouté à la "
+                        "description de l'action voisine. Vérifier sur le PDF qu'il la complète.",
                         value=stripped,
                         field="description",
                     )
@@ -1049,8 +1049,9 @@ def _split_multi_label(row: _Row, problems: list[ReportItem]) -> list[_Row]:
         ReportItem(
             line=row.line,
             kind="split-domain-cell",
-            message="Cellule de domaine à plusieurs libellés : lignes réparties d'après leur "
-            "position, à vérifier",
+            message="La case du domaine porte plusieurs intitulés pour les mêmes actions : "
+            "chaque action est rangée sous l'intitulé imprimé à sa hauteur. Vérifier sur le PDF "
+            "le domaine de chacune.",
             value=" | ".join(collapse(" ".join(ln[1] for _, ln in g)) or "" for g in groups),
             field="domain",
         )
@@ -1398,7 +1399,8 @@ def _parse_project_table(lines: list[Line]) -> tuple[list[ActionRecord], list[Re
                 ReportItem(
                     line=row["line"],
                     kind="unaligned-column",
-                    message="Ligne du tableau des projets mal découpée en colonnes : à vérifier",
+                    message="Ligne du tableau des projets dont les colonnes ne se lisent pas "
+                    "(« ? » : case introuvable) : vérifier sur le PDF ce que dit chaque colonne.",
                     value=" | ".join(c or "?" for c in cells)[:120],
                     field="actions",
                 )

@@ -63,8 +63,13 @@ INDEX_BEFORE_RE = re.compile(
 RANGE_BEFORE_RE = re.compile(r"\b(?:de|entre)\s+$", re.IGNORECASE)
 RANGE_JOIN_RE = re.compile(r"^\s*(?:à|-)\s*$")
 LIST_JOIN_RE = re.compile(r"^\s*(?:et|,|ou)\s*$")
+# A bare number in a cell of sums, not kept (the assembler merges it with a budget's doubt).
+NO_CURRENCY_MESSAGE = (
+    "Nombre imprimé sans devise (ni euros, ni francs) : pas retenu comme montant. Vérifier sur "
+    "le PDF s'il s'agit d'une somme, et sa devise."
+)
 YEAR_AFTER_RE = re.compile(
-    r"^[^\d]{0,25}?(?:exercice|année|en|pour)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
+    r"^[^\d]{0,25}?(?:exercice|année|en|pour|budget)\s+(\d{4})\b|^\s*\((\d{4})\)", re.IGNORECASE
 )
 
 MONTHS = (
@@ -228,7 +233,8 @@ def parse_amounts(
                 _problem(
                     line,
                     "ambiguous-amount",
-                    "Fourchette de montants : montant à préciser",
+                    "Une fourchette est imprimée au lieu d'un montant : aucun montant retenu. "
+                    "Saisir le montant si la fiche ou le partenaire le précise.",
                     flat[match.start() : end.end()].strip(),
                 )
             )
@@ -270,9 +276,7 @@ def parse_amounts(
             else:
                 if value:  # "0" (a project abandoned) is no money in any currency: no doubt
                     problems.append(
-                        _problem(
-                            line, "ambiguous-amount", "Montant sans devise : non retenu", printed
-                        )
+                        _problem(line, "ambiguous-amount", NO_CURRENCY_MESSAGE, printed)
                     )
                 continue
         else:
@@ -300,7 +304,8 @@ def parse_amounts(
                 _problem(
                     line,
                     "ambiguous-amount",
-                    "Montant présenté comme une fraction : seul le montant après « = » est retenu",
+                    "Somme imprimée comme une part (« 1/3 = … ») : seul le montant après « = » "
+                    "est retenu. Vérifier que c'est bien la part du partenariat.",
                     flat[max(0, before.rfind(" ") + 1) : match.end()].strip(),
                 )
             )

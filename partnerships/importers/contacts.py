@@ -523,7 +523,9 @@ def _feed_email(group: _Group, number: int, value: str, report: list[ReportItem]
             ReportItem(
                 number,
                 "unreadable-email" if not found else "unplaced-line",
-                "Adresse électronique illisible"
+                "L'adresse électronique est illisible à l'impression (un renvoi cassé du "
+                "document, « Erreur! Signet non défini. ») : aucune adresse retenue ; la "
+                "demander au partenaire."
                 if not found
                 else "Texte à côté de l'adresse électronique, à vérifier",
                 collapse(value) or "",

@@ -15,7 +15,10 @@ from .contacts import parse_contacts
 from .records import CollectivityRef, FicheRecord, Line, ReportItem
 from .text import clean_text, collapse, fold, footer_page, is_footer
 
-UNPLACED_MESSAGE = "Ligne non rattachée à un champ de la fiche"
+UNPLACED_MESSAGE = (
+    "Ligne imprimée hors de toute rubrique de la fiche, non reprise : vérifier sur le PDF si "
+    "elle complète le champ voisin (un nom, une adresse) et l'y ajouter."
+)
 
 _I = re.IGNORECASE
 DATE_RE = re.compile(r"^\s*Date de mise à jour\s*:", _I)
@@ -102,7 +105,10 @@ LABELS = [
     _Label(
         "technical_partners",
         re.compile(r"^Partenaires\s*:", _I),
-        report="Partenaires sans précision technique/financier : rangés en partenaires techniques",
+        report=(
+            "La fiche imprime « Partenaires : » sans dire s'ils sont techniques ou financiers : "
+            "rangés en partenaires techniques. Déplacer les financeurs en partenaires financiers."
+        ),
     ),
     # The AIMF fiches print the association's own budget ("Budget de l'AIMF : 5 millions
     # d'euros", "Total Mali : …") under the formalisation, then what went to the city: only
@@ -332,7 +338,8 @@ def _check_title(title_side: str, refs: list[CollectivityRef], report: list[Repo
             ReportItem(
                 ref.line,
                 "name-differs-from-title",
-                "Nom de la collectivité différent du titre de la fiche : partenaire à confirmer",
+                "Le partenaire nommé dans la fiche n'est pas celui de son titre : vérifier "
+                "qu'il s'agit bien du même partenaire (ou d'un organisme qui agit pour lui).",
                 value=f"{title_side} / {ref.name_as_printed}",
                 field="french" if ref.side == "FR" else "malian",
             )
@@ -552,7 +559,8 @@ def _read_line(state: _State, rows: list[Line], k: int, lineno: int, raw: str, t
                     ReportItem(
                         lineno,
                         "free-text",
-                        "Texte sans libellé rangé dans la présentation (à vérifier)",
+                        "Texte imprimé hors de toute rubrique, rangé dans la présentation : "
+                        "vérifier qu'il y a sa place.",
                         value=text,
                         field="presentation",
                     )
@@ -652,7 +660,8 @@ def _finish(state: _State) -> None:
             ReportItem(
                 general_line,
                 "motivations-without-side",
-                "Motivations sans partie précisée : rangées côté français (à vérifier)",
+                "Motivations imprimées sans « Pour la partie française / malienne » : "
+                "rangées côté français. Vérifier de quel côté elles sont.",
                 value=general,
                 field="motivations_french",
             )

@@ -245,6 +245,8 @@ class Assembler:
         self.report: list[ReportItem] = []
         self.registry = Registry()
         self.partnerships: list[PartnershipDraft] = []
+        # the French partners of each Annexe 1 row, by its line
+        self.annex_french: dict[int, list[CollectivityDraft]] = defaultdict(list)
         self.regions = read_csv(self.sources_dir / "malian_regions.csv")
         self.domains = read_csv(self.sources_dir / "domains.csv")
         # English names of the summary table's sub-themes, by domain and printed name.
@@ -315,6 +317,7 @@ class Assembler:
             self.add_listed(pair, from_annex=False)
         self.tag_from_summary(summary)
         self.finish_collectivities()
+        self.drop_settled_regions()
         self.report_near_duplicates()
         self.group_report_items()
         return self.dataset(fiches, summary)
@@ -518,7 +521,7 @@ class Assembler:
                 ),
                 None,
             )
-            if column and item.message.startswith("Montant sans devise"):
+            if column and item.message == amounts_parser.NO_CURRENCY_MESSAGE:
                 self.report.remove(item)
                 where = (
                     "coopération décentralisée"
@@ -748,7 +751,8 @@ class Assembler:
                 self.note(
                     pair.line,
                     "partner-from-list",
-                    "Partenaire malien absent de la fiche, ajouté d'après la liste",
+                    "La fiche ne nomme pas de partenaire malien : celui de l'annexe 1 est "
+                    "ajouté. Vérifier que c'est bien le partenaire de cette fiche.",
                     pair.malian_as_printed,
                     "malian_partners",
                 )
@@ -800,6 +804,7 @@ class Assembler:
                             "department",
                         )
                     self.place_french(member, pair.department_as_printed)
+                    self.annex_french[pair.line].append(member)
             if region:
                 for member in draft.malian:
                     if not member.malian_region:
@@ -818,7 +823,8 @@ class Assembler:
             self.note(
                 record.line,
                 "unmapped-domain",
-                "Libellé de domaine non rattaché à un domaine",
+                "Le domaine imprimé dans le tableau des actions ne correspond à aucun des "
+                "neuf domaines du répertoire : choisir celui de ces actions.",
                 record.domain_as_printed,
                 "domain",
             )
@@ -973,6 +979,19 @@ class Assembler:
                     f"{short.name} / {long.name} — {' ; '.join(sorted(pairs))}",
                     "collectivity",
                 )
+
+    def drop_settled_regions(self):
+        """An Annexe 1 row printing a région where the département goes (« Paris /
+        Ile-de-France ») is no doubt once INSEE's list places the commune in that région."""
+        self.report = [
+            i
+            for i in self.report
+            if not (
+                i.kind == "region-as-department"
+                and self.annex_french.get(i.line)
+                and all(m.department for m in self.annex_french[i.line])
+            )
+        ]
 
     # -- output ----------------------------------------------------------------------------
 
@@ -1207,7 +1226,9 @@ class Assembler:
                             if amount.is_total
                             else (
                                 "other"
-                                if exceptional or is_cumulative(text, amount.as_printed)
+                                if exceptional
+                                or is_cumulative(text, amount.as_printed)
+                                or is_part(text, amount.as_printed)
                                 else kind
                             ),
                             amount,
@@ -1374,6 +1395,19 @@ def one_off(text: str | None, as_printed: str) -> tuple[bool, int | None]:
         return False, None
     years = set(YEAR_RE.findall(line))
     return True, (int(years.pop()) if len(years) == 1 else None)
+
+
+# "4517 euros en moyenne par an dont … : 517 euros (2006) et … : 4000 euros" (Dourdan),
+# "90 000 € dont 44 256 € en 2008 pour le Mali" (Haut-Rhin)
+PART_OF_RE = re.compile(r"\d[^.;\n]*?\bdont\b[^.;\n]*$", re.IGNORECASE)
+
+
+def is_part(text: str | None, as_printed: str) -> bool:
+    """Whether a sum is printed as a part of another printed before it in its sentence
+    (« … dont … »): a share of that budget, not a budget of its own."""
+    # the sum where it stands alone: "517 euros" is not the end of "4517 euros"
+    found = re.search(r"(?<!\d)(?<!\d[\u00a0 ])" + re.escape(as_printed), text or "")
+    return found is not None and PART_OF_RE.search(text[: found.start()]) is not None
 
 
 def is_cumulative(text: str | None, as_printed: str) -> bool:

@@ -11,9 +11,10 @@ from .records import Line
 FOOTER_RE = re.compile(r"Cités Unies France\s*-\s*Répertoire des partenariats.*?(\d+)\s*/\s*(\d+)")
 # Bullet glyphs the PDF extraction leaves at the start of list items (private-use and symbol
 # characters come from Wingdings bullets).
-# "Action 2 - …", "Volet 1 : …": a numbered item of a list, printed one a line (Hautes-Pyrénées)
+# "Action 2 - …", "Volet 1 : …": a numbered item of a list, printed one a line (Hautes-Pyrénées);
+# so is "3° L’installation …" (Thionville / Gao's perspectives, after a blank)
 BULLET_RE = re.compile(
-    r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s|(?:Action|Axe|Volet)\s+\d{1,2}\s*[-–:])"
+    r"^\s*(?:[-–—•*·▪►✓]|[\uf000-\uf0ff]|\d{1,2}[.)]\s|\d{1,2}\s?°|(?:Action|Axe|Volet)\s+\d{1,2}\s*[-–:])"
 )
 # A dated entry ("2005 : Signature…", "Décembre 2007 : …") after a blank line opens a paragraph.
 DATED_ENTRY_RE = re.compile(r"^\s*(?:[A-Za-zéû]+\s+)?(?:19|20)\d\d\s*[:–-]\s")
@@ -62,6 +63,12 @@ _OPEN_END_RE = re.compile(
 )
 
 
+# A line set in from the margin (the extraction starts most lines with one space at most), and
+# a line holding two cells apart.
+_INDENTED_RE = re.compile(r"^ {3,}\S")
+_CELLS_RE = re.compile(r"\S {4,}\S")
+
+
 def clean_text(lines: list[str], width: int = 0, first_indent: int = 0) -> str | None:
     """Join the lines of a printed answer into clean text.
 
@@ -78,15 +85,27 @@ def clean_text(lines: list[str], width: int = 0, first_indent: int = 0) -> str |
     blank_before = False
     previous = ""  # the previous printed line, as printed
     previous_indent, indent = 0, first_indent  # printed before a line's text (its label)
+    previous_cells = False  # the previous line printed two cells side by side
     for raw in lines:
         if is_footer(raw):
             continue
-        line = _WS_RE.sub(" ", raw.replace("\u00a0", " ")).strip()
+        printed = raw.replace("\u00a0", " ").rstrip()
+        line = _WS_RE.sub(" ", printed).strip()
         if not line:
             blank_before = bool(current)
             continue
         starts_paragraph = (
             BULLET_RE.match(line) is not None
+            # in a fiche's text, a line printed set in from the margin is an item of its own
+            # (Thionville's partners one a line, « Approuvé par le Comité Directeur … » far
+            # right), and a line of two cells side by side a row (« … le 2 novembre 1986
+            # Charte du Jumelage … » / « … le 19 juin 1987   Deux Protocoles … »)
+            or (
+                width
+                and previous
+                and not _OPEN_END_RE.search(previous)
+                and (_INDENTED_RE.match(printed) is not None or previous_cells)
+            )
             # a list of sums, one a line ("Conseil général … 27 772 €" / "Conseil de cercle …")
             or (line[0].isupper() and SUM_END_RE.search(current) is not None)
             # the line before left room for this line's first word: the text did not wrap
@@ -115,6 +134,7 @@ def clean_text(lines: list[str], width: int = 0, first_indent: int = 0) -> str |
             current = line
         blank_before = False
         previous, previous_indent, indent = line, indent, 0
+        previous_cells = _CELLS_RE.search(printed) is not None
     if current:
         paragraphs.append(current)
     text = "\n".join(p.strip() for p in paragraphs if p.strip())

@@ -29,13 +29,36 @@ MONTHS = [
 ]
 
 
+# A day printed before the month, the first of two ("le 1er décembre", "11 et 12 avril", "du 21
+# au 31 janvier": the event began on the first day named; folding made "11-12" "11 12").
+_DAY = r"(?:(\d{1,2})(?:er)?(?:\s+(?:et\s+|au\s+)?\d{1,2}(?:er)?)?\s+)?"
+
+
 def dated(text: str, year: int) -> tuple[datetime.date, str]:
-    """The date of ``year`` as ``text`` prints it: a month when it names one before the year
-    ("octobre 1988"), else the year alone."""
-    match = re.search(r"\b(" + "|".join(MONTHS) + r")\s+" + str(year), fold(text or ""))
-    if match:
-        return datetime.date(year, MONTHS.index(match.group(1)) + 1, 1), "month"
-    return datetime.date(year, 1, 1), "year"
+    """The date of ``year`` as ``text`` prints it, its first mention: the day when it names one
+    ("17 mars 2003", "le 31/01/1993"), a month when it names one before the year ("octobre
+    1988"), else the year alone."""
+    # a date in figures reads as one in words: "31/01/1993" is "31 janvier 1993"
+    text = re.sub(
+        r"\b(\d{1,2})/(0?[1-9]|1[0-2])/((?:19|20)\d\d)\b",
+        lambda m: f"{m.group(1)} {MONTHS[int(m.group(2)) - 1]} {m.group(3)}",
+        text or "",
+    )
+    match = re.search(r"\b" + _DAY + "(" + "|".join(MONTHS) + r")\s+" + str(year), fold(text))
+    if match is None:
+        return datetime.date(year, 1, 1), "year"
+    month = MONTHS.index(match.group(2)) + 1
+    if match.group(1) and _valid(year, month, int(match.group(1))):
+        return datetime.date(year, month, int(match.group(1))), "day"
+    return datetime.date(year, month, 1), "month"
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 SOURCE_SLUG = "cuf-repertoire-2008"
