@@ -518,7 +518,19 @@ class PartnershipQuerySet(SlugQuerySet):
 
     def in_regions(self, regions):
         """With a Malian partner in one of ``regions`` (MalianRegion rows or ids)."""
-        return self.with_partner(malian_region__in=regions)
+        return self.with_partner_among(Collectivity.objects.filter(malian_region__in=regions))
+
+    def with_partner_among(self, collectivities):
+        """With one of ``collectivities`` as a partner, their keys read first (one query).
+
+        Given as constants, PostgreSQL prices the partners' links from its statistics of each
+        collectivity, and the partners of a region are very unequal (Bamako, Kayes): joined
+        in a subquery, it took a region of 26,000 partnerships for 700 and sorted them all
+        (317 ms for a fiche's related list at 100,000 partnerships) where walking the title
+        index finds the first ten in 2 ms.
+        """
+        keys = list(collectivities.order_by().values_list("pk", flat=True))
+        return self.with_partner(pk__in=keys)
 
     def in_domains(self, domains):
         through = Partnership.domains.through
@@ -538,7 +550,12 @@ class PartnershipQuerySet(SlugQuerySet):
         ranking every candidate at once would read all the partnerships of a big region.
         """
         through = Partnership.domains.through
-        in_region = has_partner(malian_region__in=regions)
+        # The partners' keys as constants (see with_partner_among).
+        in_region = has_partner(
+            pk__in=list(
+                Collectivity.objects.filter(malian_region__in=regions).values_list("pk", flat=True)
+            )
+        )
         in_domain = Exists(through.objects.filter(partnership=OuterRef("pk"), domain__in=domains))
         found = []
         for same_region, same_domain in ((True, True), (True, False), (False, True)):
@@ -600,7 +617,9 @@ class PartnershipQuerySet(SlugQuerySet):
     def in_units(self, division, units):
         """With a Malian partner placed in one of ``units`` (regions or cercles) in
         ``division``."""
-        return self.with_partner(placements__division=division, placements__region__in=units)
+        return self.with_partner_among(
+            Collectivity.objects.filter(placements__division=division, placements__region__in=units)
+        )
 
     def for_document(self, contacts=False):
         """Everything the partnership document shows, in a fixed number of queries."""

@@ -36,7 +36,8 @@ ON_PG = int(connection.vendor == "postgresql")
 
 # Every page with its query count on the seeded data: constant, whatever the number of rows.
 PAGES = [
-    ("/fr/", 5),
+    # the home page: the counts by region and by domain each read from the facets' rows
+    ("/fr/", 7),
     # The list: its facets are two queries (their rows' values grouped, then their scalars
     # grouped), one more for each facet whose filter is in use, and one for the options of
     # each of regions, domains, French regions and départements.
@@ -45,13 +46,16 @@ PAGES = [
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
     # On PostgreSQL one more: are there too many matches to rank them all (RANKED_MAX)?
-    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 22 + ON_PG),
+    # A region filter reads the keys of the region's collectivities first (with_partner_among),
+    # for the list and for each facet's selection it is part of.
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 25 + ON_PG),
     ("/fr/partenariats/?search=koutiala", 18 + ON_PG),
-    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 14),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 17),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are at most three bounded
-    # queries (same region and domain, then region only, then domain only)
-    (f"/fr/partenariats/{FICHE}/", 12),
+    # queries (same region and domain, then region only, then domain only), after the keys of
+    # its regions' collectivities
+    (f"/fr/partenariats/{FICHE}/", 13),
     ("/fr/collectivites/", 1),
     # paginated pages: one more for the count of each list
     ("/fr/collectivites/koutiala/", 6),
@@ -59,8 +63,10 @@ PAGES = [
     ("/fr/regions/", 3),
     ("/fr/regions/?division=2008", 2),
     # its partners on either side: counted, then listed (at most REGION_PARTNERS_MAX each)
-    ("/fr/regions/kayes/", 14),
-    ("/fr/regions/kayes/?division=2008", 13),
+    # (the region's collectivities' keys, and its map's and domains' counts from the facets'
+    # rows, each after its list of regions or domains)
+    ("/fr/regions/kayes/", 17),
+    ("/fr/regions/kayes/?division=2008", 16),
     ("/fr/domaines/", 2),
     # its partnerships and its actions (count, page, budgets), each paginated
     ("/fr/domaines/sante/", 10),
@@ -68,7 +74,7 @@ PAGES = [
     # (4), the totals by domain and the domains' slugs (filtered: one more)
     ("/fr/actions/", 10),
     ("/fr/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 11),
-    ("/fr/partenariats/export.csv?region=kayes", 9),
+    ("/fr/partenariats/export.csv?region=kayes", 10),
     ("/fr/partenariats/export.json", 8),
 ]
 
