@@ -919,6 +919,13 @@ class Assembler:
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
             if draft.country == "FR" and not draft.department and draft.kind != "region":
                 self.place_by_reference(draft)
+            if draft.kind == "commune" and draft.country == "FR" and draft.department_code:
+                # INSEE's spelling where the printed one only lacks its accents (« Meru » is
+                # Méru, Oise); the printing stays in name_as_printed. Folded alike, the slug
+                # (a natural key) cannot change.
+                draft.name = (
+                    lists.official_commune_name(draft.name, draft.department_code) or draft.name
+                )
             # A name both countries use ("Kayes"?) is told apart by the country first.
             name = draft.name
             if slugify(name) in used:
