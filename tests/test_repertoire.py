@@ -516,6 +516,40 @@ def test_totals_are_totals_and_match_their_rows(dataset):
     }
 
 
+def test_thionville_budget_for_both_twinnings_is_counted_once(dataset):
+    """« Pour les deux jumelages : 15.245 € » is printed on the Gao fiche (l. 11898) and on the
+    Kéniéba fiche (l. 12191): one sum for both. Each fiche shows it with its clause; only the
+    first holds it as its yearly budget, so a sum of yearly budgets across fiches counts it
+    once."""
+    budgets = objects(dataset, "budget")
+    annual = {
+        b["partnership"][0]: (b["kind"], b["amount"], b["as_printed"], b["source_line"])
+        for b in budgets
+        if b["partnership"][0].startswith("thionville-") and b["action"] is None
+    }
+    assert annual == {
+        "thionville-gao": ("cd_annual", "15245", "Pour les deux jumelages : 15.245 €", 11898),
+        "thionville-kenieba-konko": (
+            "other",
+            "15245",
+            "Pour les deux jumelages : 15.245 €",
+            12191,
+        ),
+    }
+    # no other yearly budget is printed twice for one French partner
+    french = {}
+    for member in objects(dataset, "partnershipmember"):
+        if member["side"] == "FR":
+            french.setdefault(member["partnership"][0], set()).add(member["collectivity"][0])
+    yearly = Counter(
+        (partner, b["kind"], b["amount"], b["currency"])
+        for b in budgets
+        if b["kind"] in ("cd_annual", "ri_annual")
+        for partner in french[b["partnership"][0]]
+    )
+    assert [key for key, n in yearly.items() if n > 1] == []
+
+
 def test_a_budget_over_several_years_is_not_annual(dataset):
     """Montady prints « 28 356 euros sur 3 ans » (l. 8683): a sum over three years, not the
     annual budget; « 15 000 Euros / an » (Pontivy) stays annual."""
