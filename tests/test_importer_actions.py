@@ -1423,3 +1423,28 @@ def test_hennebont_scolaire_one_line_per_action():
         "1 école à gallo en construction",
     ]
     assert (row.period_as_printed, row.budget_as_printed) == ("2005", "30 000 E")
+
+
+def test_la_fleche_collectivites_one_line_per_action():
+    """La Flèche / Markala, Collectivités (l. 7149-7169): under « -école` » two items set in
+    from the margin, « partenariat (courriers, etc) » and « fourniture matériel scolaire
+    (mobilier, / fournitures…) », are two actions, not one sentence."""
+    row = _row_at(7149, 7149)
+    assert row.read_by_hand
+    assert row.description.split("\n") == [
+        "-coopération inter communale : échange d’expériences",
+        "-commune fonctionnement des services : échange D.G.S",
+        "Soutient en matériel informatique",
+        "Fourniture d’un corbillard",
+        "-école` partenariat (courriers, etc)",
+        "fourniture matériel scolaire (mobilier, fournitures…)",
+    ]
+    assert (row.domain_as_printed, row.period_as_printed, row.budget_as_printed) == (
+        "Collectivités",
+        "2002\n2003-2005",
+        None,
+    )
+    assert (row.start_year, row.end_year) == (2002, 2005)
+    # the next row is the parser's again
+    library = _row_at(7173, 7149)
+    assert (library.domain_as_printed, library.read_by_hand) == ("Bibliothèque", False)
