@@ -1413,13 +1413,47 @@ def test_yvelines_jardin_d_enfants_one_line_per_sentence():
     ]
 
 
-def test_hennebont_scolaire_one_line_per_action():
-    """Hennebont / Niamana-Mourdiah, Scolaire (l. 6749-6753)."""
-    row = _row_at(6749, 6726)
+@pytest.mark.parametrize(
+    "line, fiche, description, cells",
+    [
+        # Hennebont / Niamana-Mourdiah, Scolaire (l. 6749-6753)
+        (
+            6749,
+            6726,
+            [
+                "Achats de fournitures à Bamako",
+                "Tables bancs (100)",
+                "1 école à gallo en construction",
+            ],
+            ("Scolaire", "2005", "30 000 E"),
+        ),
+        # La Flèche / Markala, Collectivités (l. 7149-7169): under « -école` » two items set in
+        # from the margin, « partenariat (courriers, etc) » and « fourniture matériel scolaire
+        # (mobilier, / fournitures…) », are two actions, not one sentence
+        (
+            7149,
+            7149,
+            [
+                "-coopération inter communale : échange d’expériences",
+                "-commune fonctionnement des services : échange D.G.S",
+                "Soutient en matériel informatique",
+                "Fourniture d’un corbillard",
+                "-école` partenariat (courriers, etc)",
+                "fourniture matériel scolaire (mobilier, fournitures…)",
+            ],
+            ("Collectivités", "2002\n2003-2005", None),
+        ),
+    ],
+)
+def test_a_cell_read_by_hand_keeps_one_line_per_action(line, fiche, description, cells):
+    row = _row_at(line, fiche)
     assert row.read_by_hand
-    assert row.description.split("\n") == [
-        "Achats de fournitures à Bamako",
-        "Tables bancs (100)",
-        "1 école à gallo en construction",
-    ]
-    assert (row.period_as_printed, row.budget_as_printed) == ("2005", "30 000 E")
+    assert row.description.split("\n") == description
+    assert (row.domain_as_printed, row.period_as_printed, row.budget_as_printed) == cells
+
+
+def test_the_row_after_a_cell_read_by_hand_is_the_parser_s():
+    """La Flèche: the hand reading covers the Collectivités row only (l. 7149-7169)."""
+    library = _row_at(7173, 7149)
+    assert (library.domain_as_printed, library.read_by_hand) == ("Bibliothèque", False)
+    assert library.description == "-soutien logistique (organisation fichiers, livres)"

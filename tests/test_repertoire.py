@@ -424,6 +424,51 @@ def test_every_french_commune_has_its_department(dataset):
     assert by_slug["saintes"]["french_region"] == "Nouvelle-Aquitaine"
 
 
+def test_a_commune_printed_without_accents_takes_insee_s_spelling(dataset):
+    """« Meru/Kabou » (l. 12630) and « Meru / Oise » (Annexe 1) name Méru, Oise: the canonical
+    name is INSEE's where it folds alike in the same département, the printing stays as printed,
+    and the slug (a natural key other fixtures cite) does not move."""
+    collectivities = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    members = {
+        (m["partnership"][0], m["collectivity"][0]): m
+        for m in objects(dataset, "partnershipmember")
+    }
+    expected = {
+        "meru": ("Méru", "60"),
+        "elancourt": ("Élancourt", "78"),
+        "saint-barthelemy-d-anjou": ("Saint-Barthélemy-d'Anjou", "49"),
+        "queven": ("Quéven", "56"),
+        "requista": ("Réquista", "12"),
+        "vaux-le-penil": ("Vaux-le-Pénil", "77"),
+        "vezeronce-curtin": ("Vézeronce-Curtin", "38"),
+        "la-meziere": ("La Mézière", "35"),
+    }
+    assert {
+        slug: (collectivities[slug]["name"], collectivities[slug]["department_code"])
+        for slug in expected
+    } == expected
+    assert collectivities["meru"]["name_as_printed"] == "Meru"
+    assert collectivities["vaux-le-penil"]["name_as_printed"] == "Vaux le Penil"
+    assert members[("meru-kabou", "meru")]["name_as_printed"] == "Meru"
+    titles = {p["slug"]: p["title"] for p in objects(dataset, "partnership")}
+    assert titles["meru-kabou"] == "Méru / Kabou"
+    # never a guess: « Marolles » (Essonne) is not folded alike to Marolles-en-Hurepoix
+    assert collectivities["marolles"]["name"] == "Marolles"
+    # and no French commune keeps a spelling INSEE writes otherwise in its département
+    communes = {}
+    with open(settings.SOURCES_DIR / lists.COMMUNES, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            communes.setdefault((fold(row["name"]), row["department"]), set()).add(row["name"])
+    left = [
+        c["name"]
+        for c in collectivities.values()
+        if c["country"] == "FR"
+        and c["kind"] == "commune"
+        and c["name"] not in communes.get((fold(c["name"]), c["department_code"]), {c["name"]})
+    ]
+    assert left == []
+
+
 def test_each_fiche_keeps_its_own_printing_of_a_partner(dataset):
     members = {
         (m["partnership"][0], m["collectivity"][0]): m
@@ -469,6 +514,40 @@ def test_totals_are_totals_and_match_their_rows(dataset):
         ("104 000 €", "other"),
         ("104 000", "total"),
     }
+
+
+def test_thionville_budget_for_both_twinnings_is_counted_once(dataset):
+    """« Pour les deux jumelages : 15.245 € » is printed on the Gao fiche (l. 11898) and on the
+    Kéniéba fiche (l. 12191): one sum for both. Each fiche shows it with its clause; only the
+    first holds it as its yearly budget, so a sum of yearly budgets across fiches counts it
+    once."""
+    budgets = objects(dataset, "budget")
+    annual = {
+        b["partnership"][0]: (b["kind"], b["amount"], b["as_printed"], b["source_line"])
+        for b in budgets
+        if b["partnership"][0].startswith("thionville-") and b["action"] is None
+    }
+    assert annual == {
+        "thionville-gao": ("cd_annual", "15245", "Pour les deux jumelages : 15.245 €", 11898),
+        "thionville-kenieba-konko": (
+            "other",
+            "15245",
+            "Pour les deux jumelages : 15.245 €",
+            12191,
+        ),
+    }
+    # no other yearly budget is printed twice for one French partner
+    french = {}
+    for member in objects(dataset, "partnershipmember"):
+        if member["side"] == "FR":
+            french.setdefault(member["partnership"][0], set()).add(member["collectivity"][0])
+    yearly = Counter(
+        (partner, b["kind"], b["amount"], b["currency"])
+        for b in budgets
+        if b["kind"] in ("cd_annual", "ri_annual")
+        for partner in french[b["partnership"][0]]
+    )
+    assert [key for key, n in yearly.items() if n > 1] == []
 
 
 def test_a_budget_over_several_years_is_not_annual(dataset):

@@ -200,6 +200,25 @@ def match_commune(names: list[str], french_region: str = "") -> tuple[dict | Non
     return None, candidates
 
 
+@references.per_import
+def _communes_by_fold(tables) -> dict[tuple[str, str], set[str]]:
+    index: dict[tuple[str, str], set[str]] = {}
+    for row in tables.rows(COMMUNES):
+        index.setdefault((fold(row["name"]), row["department"]), set()).add(row["name"])
+    return index
+
+
+def official_commune_name(name: str, department_code: str) -> str | None:
+    """INSEE's spelling of the commune ``name`` of ``department_code``, or None.
+
+    Only a name that folds exactly like one spelling of that département's list: the
+    répertoire often drops accents (« Meru », « Requista »), never a guess at a longer name
+    (« Marolles » is not « Marolles-en-Hurepoix ») nor a homonym of another département.
+    """
+    spellings = _communes_by_fold().get((fold(name), department_code), set())
+    return next(iter(spellings)) if len(spellings) == 1 else None
+
+
 # A département number standing alone ("78", "94-Ile de France", "Rhône-Alpes (42)"): not part
 # of a longer number, a decimal or a postcode, and not an ordinal ("6ème").
 _CODE_RE = re.compile(r"(?<![\w.,])(\d{2,3}|2[AB])(?![\w.,]|\s*\d)", re.IGNORECASE)

@@ -919,6 +919,13 @@ class Assembler:
                 draft.french_region = self.current_region(region_2008) if region_2008 else ""
             if draft.country == "FR" and not draft.department and draft.kind != "region":
                 self.place_by_reference(draft)
+            if draft.kind == "commune" and draft.country == "FR" and draft.department_code:
+                # INSEE's spelling where the printed one only lacks its accents (« Meru » is
+                # Méru, Oise); the printing stays in name_as_printed. Folded alike, the slug
+                # (a natural key) cannot change.
+                draft.name = (
+                    lists.official_commune_name(draft.name, draft.department_code) or draft.name
+                )
             # A name both countries use ("Kayes"?) is told apart by the country first.
             name = draft.name
             if slugify(name) in used:
@@ -1137,6 +1144,7 @@ class Assembler:
 
         self.assign_slugs()
         partnerships, members, contacts, action_objects, budgets = [], [], [], [], []
+        shared_budgets: dict[tuple, list[dict]] = defaultdict(list)
         for draft in sorted(self.partnerships, key=lambda d: d.slug):
             fiche = draft.fiche
             fields = dict(
@@ -1218,6 +1226,10 @@ class Assembler:
                     budget_position += 1
                     exceptional, year = one_off(text, amount.as_printed)
                     amount.year = amount.year or year
+                    # « Pour les deux jumelages : 15.245 € »: the clause stays with the sum
+                    shared = shared_clause(text, amount.as_printed)
+                    if shared:
+                        amount.as_printed = f"{shared} {amount.as_printed}"
                     budgets.append(
                         budget_obj(
                             draft.slug,
@@ -1236,6 +1248,9 @@ class Assembler:
                             fiche.field_lines.get(name, fiche.line),
                         )
                     )
+                    if shared:
+                        key = (tuple(sorted(c.key for c in draft.french)), kind, amount.amount)
+                        shared_budgets[key + (amount.currency,)].append(budgets[-1])
             for position, action in enumerate(draft.actions, start=1):
                 record = action["record"]
                 action_objects.append(
@@ -1273,6 +1288,12 @@ class Assembler:
                             draft.slug, budget_position, "total", amount, None, total["record"].line
                         )
                     )
+        for printings in shared_budgets.values():
+            # One sum printed for several fiches of the same French partner (Thionville's two
+            # twinnings): the first fiche printing it holds it under its label, the others
+            # show it as "other", so that a sum of yearly budgets across fiches counts it once.
+            for budget in sorted(printings, key=lambda b: b["fields"]["source_line"])[1:]:
+                budget["fields"]["kind"] = "other"
         fixtures["partnerships.json"] = partnerships + members
         fixtures["contacts.json"] = contacts
         fixtures["actions.json"] = action_objects + budgets
@@ -1400,6 +1421,20 @@ def one_off(text: str | None, as_printed: str) -> tuple[bool, int | None]:
 # "4517 euros en moyenne par an dont … : 517 euros (2006) et … : 4000 euros" (Dourdan),
 # "90 000 € dont 44 256 € en 2008 pour le Mali" (Haut-Rhin)
 PART_OF_RE = re.compile(r"\d[^.;\n]*?\bdont\b[^.;\n]*$", re.IGNORECASE)
+
+
+# « Pour les deux jumelages : » (Thionville): one sum for several twinnings, hence fiches
+SHARED_RE = re.compile(
+    r"\bpour\s+(?:les|nos|ces)\s+(?:deux|trois|quatre|\d+)\s+jumelages\s*:?", re.IGNORECASE
+)
+
+
+def shared_clause(text: str | None, as_printed: str) -> str:
+    """The clause printed before a sum that says it is shared by several twinnings
+    (« Pour les deux jumelages : »), as printed with its spaces collapsed, or ""."""
+    line = next((line for line in (text or "").split("\n") if as_printed in line), "")
+    found = SHARED_RE.search(line[: line.find(as_printed)])
+    return " ".join(found.group(0).split()) if found else ""
 
 
 def is_part(text: str | None, as_printed: str) -> bool:
