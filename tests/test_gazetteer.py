@@ -101,6 +101,21 @@ def test_a_commune_of_the_cercle_of_kati_is_in_bougouni_since_2023():
     assert placements == {"2008": "koulikoro", "2016": "koulikoro", "2023": "bougouni"}
 
 
+def test_a_commune_printed_with_its_region_only_is_placed_by_its_cercle():
+    # Saumur / Sansanding prints « Commune : Région de Ségou » (l. 11566); Sansanding is a
+    # commune of the cercle de Ségou (mali_collectivity_cercles.csv), so placed in 2023 too
+    placements = {
+        p.division.slug: (p.region.slug, p.cercle.name if p.cercle else None)
+        for p in Placement.objects.filter(collectivity__slug="sansanding")
+    }
+    assert placements == {
+        "2008": ("segou", "Ségou"),
+        "2016": ("segou", "Ségou"),
+        "2023": ("segou", None),
+    }
+    assert not ReviewItem.objects.filter(key="gazetteer-sansanding-2023").exists()
+
+
 def test_the_2008_placement_is_the_collectivity_s_region():
     for placement in Placement.objects.filter(division__slug="2008").select_related(
         "collectivity__malian_region", "region__malian_region"

@@ -431,6 +431,20 @@ def test_several_people_in_one_block():
     ]
 
 
+def test_a_heading_over_people_each_with_a_role_is_each_ones():
+    # Ivry (l. 6860): "ONG AMSCID / Bassirou Diarra, Président / Francis Dembélé, Secrétaire"
+    assert [(c.side, c.name, c.function) for c in parsed(6789)[0] if c.line == 6860] == [
+        ("ML", "Bassirou Diarra", "ONG AMSCID, Président"),
+        ("ML", "Francis Dembélé", "ONG AMSCID, Secrétaire"),
+    ]
+    # Yvelines (l. 4413): "DCAP / M. TOURE SALIOU … / M. LE PREFET DOUYON", bare names: the
+    # heading is the first one's title, not the préfet's
+    assert [(c.name, c.function) for c in parsed(4359)[0] if c.line == 4413] == [
+        ("M. TOURE SALIOU", "DCAP"),
+        ("M. LE PREFET DOUYON", None),
+    ]
+
+
 def test_page_footer_inside_a_block_is_dropped():
     # no footer falls inside a contact block of the 2008 file: put the real one of page 13
     # (line 317) in the middle of Angers' executive address

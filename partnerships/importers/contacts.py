@@ -801,6 +801,8 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
     executive = block.role == "executive"
     people: list[_Person] = []
     prefix: list[str] = []
+    heading: list[str] = []
+    own_role = False
     for number, line in _logical_lines(group.text):
         emails = _EMAIL_RE.findall(line)
         line = _EMAIL_RE.sub("", line).replace("()", "").strip()
@@ -830,13 +832,20 @@ def _people(group: _Group, block: _Block, report: list[ReportItem]) -> list[_Per
                     )
                 )
             function, address = _split_address(function)
-            parts = [*prefix, function] if function else list(prefix)
+            own_role = bool(function)
+            shared = prefix or (heading if own_role else [])
+            parts = [*shared, function] if function else list(shared)
             people.append(_Person(name, [p for p in parts if p], number))
             if address:
                 people[-1].address.append(address)
         if several or found:
+            # a heading over people one a line, each with a role in it ("ONG AMSCID", then
+            # « Bassirou Diarra, Président », « Francis Dembélé, Secrétaire ») is each one's;
+            # not over bare names ("DCAP", then « M. TOURE SALIOU », « M. LE PREFET DOUYON »)
+            heading = (prefix or heading) if own_role else []
             prefix = []
         else:
+            heading = []
             text, address = _split_address(_clean_function(line))
             if people and not people[-1].function:
                 people[-1].function.append(text)
