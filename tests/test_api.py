@@ -377,11 +377,11 @@ def test_page_size_is_chosen_by_the_caller_and_the_order_is_stable(api):
 
 # Queries of each list, whatever the page size: count and page, then one per prefetch. For
 # partnerships: partners, budgets, actions and their budgets, domains, events (+ contacts when
-# signed in); reading the divisions and validating `region` are one each; the search is joined
-# to the count and the page (its index).
+# signed in); reading the divisions and validating `region` are one each, and the keys of the
+# region's collectivities one more; the search is joined to the count and the page (its index).
 LIST_QUERIES = {
     "partnerships/": 9,
-    "partnerships/?region=kayes&search=eau": 10,
+    "partnerships/?region=kayes&search=eau": 11,
     # actions and collectivities read the divisions too (their `region` is read in one)
     "collectivities/?region=kayes": 5,
     "regions/": 2,
