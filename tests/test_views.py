@@ -121,7 +121,7 @@ def test_query_count_does_not_grow_with_rows(
 
 def test_signed_in_pages_add_only_the_session_and_user(client, django_assert_num_queries):
     client.force_login(get_user_model().objects.create_user("staff", password="x"))
-    with django_assert_num_queries(12 + 2):
+    with django_assert_num_queries(13 + 2):
         assert client.get(f"/fr/partenariats/{FICHE}/").status_code == 200
 
 
