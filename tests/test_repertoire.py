@@ -404,6 +404,39 @@ def test_near_duplicates_are_merged_or_left_for_a_person(dataset):
     }
 
 
+def test_the_sectors_of_sio_are_one_commune(dataset):
+    """La Fouillouse works with the sector 1 of the commune of Sio, La Talaudière with its
+    sector 2, Somadougou (l. 7403-7404, 7498), under one mayor (l. 7243, 7441): one
+    collectivity, each fiche keeping its printing and the sector's inhabitants."""
+    slugs = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    assert "somadougou" not in slugs
+    sio = slugs["sio"]
+    assert "Somadougou" in sio["aliases"] and "Sio, secteur de Somadougou" in sio["aliases"]
+    assert sio["population"] is None  # 5000 and 15750 are the sectors' inhabitants
+    members = {
+        m["partnership"][0]: m
+        for m in objects(dataset, "partnershipmember")
+        if m["collectivity"] == ["sio"]
+    }
+    assert {slug: (m["name_as_printed"], m["population"]) for slug, m in members.items()} == {
+        "la-fouillouse-sio": ("Sio (secteur 1 de Soufouroulaye)", 5000),
+        "la-talaudiere-somadougou": ("Sio, secteur de Somadougou", 15750),
+    }
+
+
+def test_each_doubt_of_the_table_is_a_pair_reported_in_plain_french(dataset):
+    """Every row of collectivity_doubts.csv words a pair the import reports (no stale row),
+    and its message fits the review item (300 characters) and cites its lines."""
+    with open(settings.SOURCES_DIR / "collectivity_doubts.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    messages = {i.message for i in dataset.report if i.kind == "possible-duplicate"}
+    assert len(rows) == 4
+    for row in rows:
+        assert row["message"] in messages, row["first"]
+        assert len(row["message"]) <= 300 and re.search(r"l\. \d{4}", row["message"])
+        assert "duplicate" not in row["message"]
+
+
 def test_every_french_commune_has_its_department(dataset):
     """From INSEE's list of communes (french_communes.csv); homonyms the fiche does not tell
     apart are a review item, never a guess."""
