@@ -424,6 +424,26 @@ def test_the_sectors_of_sio_are_one_commune(dataset):
     }
 
 
+def test_a_commune_printed_without_its_cercle_is_drawn_in_the_cercle_the_table_gives(dataset):
+    """mali_collectivity_cercles.csv places Nioro du Sahel (printed « Nioro du Sahel » and
+    « Nioro » only in lists) in its own cercle: the map draws it at its seat, not at Kayes, the
+    region's capital; Mourdiah at the capital of the cercle of Nara, not at Koulikoro."""
+    by_slug = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    nioro, mourdiah = by_slug["nioro-du-sahel"], by_slug["mourdiah"]
+    assert (nioro["map_latitude"], nioro["map_longitude"], nioro["map_precision"]) == (
+        "15.2307",
+        "-9.5936",
+        "seat",
+    )
+    assert (mourdiah["map_latitude"], mourdiah["map_precision"]) == ("15.1693", "cercle")
+    assert nioro["cercle"] == "" and mourdiah["cercle"] == ""  # the printed fields stay as read
+    kayes = by_slug["kayes"]
+    assert (nioro["map_latitude"], nioro["map_longitude"]) != (
+        kayes["map_latitude"],
+        kayes["map_longitude"],
+    )
+
+
 def test_each_doubt_of_the_table_is_a_pair_reported_in_plain_french(dataset):
     """Every row of collectivity_doubts.csv words a pair the import reports (no stale row),
     and its message fits the review item (300 characters) and cites its lines."""

@@ -265,6 +265,12 @@ class Assembler:
         self.cercle_capitals = mapping.read_cercle_capitals(
             self.sources_dir / "mali_cercle_capitals.csv"
         )
+        # The cercle of collectivities printed without one (the gazetteer's table): the map
+        # draws them in it, not at their region's capital (Nioro du Sahel is not Kayes).
+        self.table_cercles = {
+            row["collectivity"]: row["cercle"]
+            for row in read_csv(self.sources_dir / "mali_collectivity_cercles.csv")
+        }
         self.domain_label_rows = {
             fold(row["label"]): row for row in read_csv(self.sources_dir / "domain_labels.csv")
         }
@@ -1060,7 +1066,7 @@ class Assembler:
         where = mapping.fallback_place(
             kind=draft.kind,
             name=draft.name,
-            cercle=draft.cercle,
+            cercle=draft.cercle or self.table_cercles.get(draft.slug, ""),
             region=regions.get(draft.malian_region),
             capitals=self.cercle_capitals,
         )
