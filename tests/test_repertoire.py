@@ -947,3 +947,77 @@ def test_maubeuge_bare_figure_under_both_budget_labels_is_one_doubt(dataset):
     assert [(i.kind, i.value) for i in items] == [("ambiguous-budget", "10 000")]
     assert "sans devise" in items[0].message and "Vérifier à quel budget" in items[0].message
     assert budgets_of(dataset, "maubeuge-liberte-dembaya") == []
+
+
+# Fiches drawn at random (seed 2030) and read cell by cell against the source: each row's
+# domain cell, actions (one line per printed action), dates and budget, as printed.
+DRAWN_2030 = {
+    "conseil-general-du-morbihan-region-de-kidal": [
+        (
+            "Santé",
+            "Formation d’animateurs de santé de Cscom, aide à l’équipement des Cscom, aide à la "
+            "prise en charge par les communes des indemnités des animateurs de santé",
+            "2005-2007",
+            "157 700 E",
+        ),
+        (
+            "Appui à la décentralisation",
+            "Formation dans le Morbihan d’élus et de cadre technique de la région, des cercles et "
+            "des communes de la région de Kidal",
+            "2006",
+            "10 000 E",
+        ),
+    ],
+    "communaute-urbaine-grand-nancy-conseil-communal-d-anderamboukane": [],  # l. 5982-6002
+    "communaute-urbaine-de-bordeaux-bamako": [
+        (
+            "Assainissement",
+            "- Envoi de quatre bennes à ordures ménagères\n- Envoie de quatre bennes supplémentaire"
+            " et formation sur place dispensée par des techniciens de la communauté urbaine de "
+            "Bordeaux",
+            "1999\n2001",
+            "",
+        ),
+        ("Formation", "Cycle de formation des formateurs des secrétaires généraux", "2003", ""),
+    ],
+    "aix-en-provence-bamako-commune-v": [
+        (
+            "Gouvernement et société civile",
+            "Accompagnement, renforcement des capacités des acteurs locaux",
+            "",
+            "",
+        ),
+    ],
+    "la-talaudiere-somadougou": [
+        (
+            "Identification des besoins et réponses.",
+            "- Éducation : appui au fonctionnement et construction\n- Rural et économique : eau, "
+            "maraîchage, puits\n- Santé : appui au fonctionnement et investissement",
+            "1994-2004",
+            "",
+        ),
+        (
+            "Accompagnement sur des projets de développement construits par les jumeaux puis "
+            "négociés.",
+            "- Éducation et formation : écoles, cours d’alphabétisation, formation d’adultes\n"
+            "- Rural et économique : eau, reboisement, environnement\n- Sanitaires : latrines, "
+            "appels à projets (mutuelle de santé)\n- Appui institutionnel : achats d’équipements "
+            "et formations",
+            "2005-2007",
+            "",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("slug", sorted(DRAWN_2030))
+def test_fiches_drawn_in_2030_cell_by_cell(dataset, slug):
+    rows = sorted(
+        (a for a in objects(dataset, "action") if a["partnership"] == [slug]),
+        key=lambda a: a["position"],
+    )
+    cells = [
+        (a["domain_as_printed"], a["description"], a["period_as_printed"], a["budget_as_printed"])
+        for a in rows
+    ]
+    assert cells == DRAWN_2030[slug]
