@@ -107,6 +107,8 @@ SAME = [
     ("Commune rurale de Sofara-Fakala", 9516, "Sofara-Fakala", 9525),
     ("Sio (secteur 1 de Soufouroulaye)", 7230, "Sio", 13979),
     ("Sio, secteur de Somadougou", 7428, "Somadougou", 7419),
+    # Somadougou is the sector 2 of the commune of Sio (l. 7404, 7498), not a collectivity
+    ("Sio (secteur 1 de Soufouroulaye)", 7230, "Somadougou", 13980),
     ("Commune Rurale du Mandé / Mali", 2876, "Mandé (Commune rurale)", 13967),
     ("village de Kolobo", 6401, "Kolobo", 6391),
     ("Djéloubou, Karokoro et Sahel", 10947, "Djelebou, Karakoro et Sahel", 12614),
@@ -161,7 +163,6 @@ DIFFERENT = [
     ("Nord", "CR Nord-Pas-de-Calais"),
     ("Essonne Sahel", "CG de l’Essonne"),
     ("CG de l’Essonne", "Conseil régional Ile de France"),
-    ("Sio", "Somadougou"),
     ("Nafadji", "Nafadié"),
     ("Chaumont", "Asso.de Jumelage-Coopération San Mali"),
     ("Marolles", "Marolles – Les amis du Jumelage"),

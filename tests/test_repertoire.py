@@ -404,6 +404,59 @@ def test_near_duplicates_are_merged_or_left_for_a_person(dataset):
     }
 
 
+def test_the_sectors_of_sio_are_one_commune(dataset):
+    """La Fouillouse works with the sector 1 of the commune of Sio, La Talaudière with its
+    sector 2, Somadougou (l. 7403-7404, 7498), under one mayor (l. 7243, 7441): one
+    collectivity, each fiche keeping its printing and the sector's inhabitants."""
+    slugs = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    assert "somadougou" not in slugs
+    sio = slugs["sio"]
+    assert "Somadougou" in sio["aliases"] and "Sio, secteur de Somadougou" in sio["aliases"]
+    assert sio["population"] is None  # 5000 and 15750 are the sectors' inhabitants
+    members = {
+        m["partnership"][0]: m
+        for m in objects(dataset, "partnershipmember")
+        if m["collectivity"] == ["sio"]
+    }
+    assert {slug: (m["name_as_printed"], m["population"]) for slug, m in members.items()} == {
+        "la-fouillouse-sio": ("Sio (secteur 1 de Soufouroulaye)", 5000),
+        "la-talaudiere-somadougou": ("Sio, secteur de Somadougou", 15750),
+    }
+
+
+def test_a_commune_printed_without_its_cercle_is_drawn_in_the_cercle_the_table_gives(dataset):
+    """mali_collectivity_cercles.csv places Nioro du Sahel (printed « Nioro du Sahel » and
+    « Nioro » only in lists) in its own cercle: the map draws it at its seat, not at Kayes, the
+    region's capital; Mourdiah at the capital of the cercle of Nara, not at Koulikoro."""
+    by_slug = {c["slug"]: c for c in objects(dataset, "collectivity")}
+    nioro, mourdiah = by_slug["nioro-du-sahel"], by_slug["mourdiah"]
+    assert (nioro["map_latitude"], nioro["map_longitude"], nioro["map_precision"]) == (
+        "15.2307",
+        "-9.5936",
+        "seat",
+    )
+    assert (mourdiah["map_latitude"], mourdiah["map_precision"]) == ("15.1693", "cercle")
+    assert nioro["cercle"] == "" and mourdiah["cercle"] == ""  # the printed fields stay as read
+    kayes = by_slug["kayes"]
+    assert (nioro["map_latitude"], nioro["map_longitude"]) != (
+        kayes["map_latitude"],
+        kayes["map_longitude"],
+    )
+
+
+def test_each_doubt_of_the_table_is_a_pair_reported_in_plain_french(dataset):
+    """Every row of collectivity_doubts.csv words a pair the import reports (no stale row),
+    and its message fits the review item (300 characters) and cites its lines."""
+    with open(settings.SOURCES_DIR / "collectivity_doubts.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    messages = {i.message for i in dataset.report if i.kind == "possible-duplicate"}
+    assert len(rows) == 4
+    for row in rows:
+        assert row["message"] in messages, row["first"]
+        assert len(row["message"]) <= 300 and re.search(r"l\. \d{4}", row["message"])
+        assert "duplicate" not in row["message"]
+
+
 def test_every_french_commune_has_its_department(dataset):
     """From INSEE's list of communes (french_communes.csv); homonyms the fiche does not tell
     apart are a review item, never a guess."""
@@ -894,3 +947,77 @@ def test_maubeuge_bare_figure_under_both_budget_labels_is_one_doubt(dataset):
     assert [(i.kind, i.value) for i in items] == [("ambiguous-budget", "10 000")]
     assert "sans devise" in items[0].message and "Vérifier à quel budget" in items[0].message
     assert budgets_of(dataset, "maubeuge-liberte-dembaya") == []
+
+
+# Fiches drawn at random (seed 2030) and read cell by cell against the source: each row's
+# domain cell, actions (one line per printed action), dates and budget, as printed.
+DRAWN_2030 = {
+    "conseil-general-du-morbihan-region-de-kidal": [
+        (
+            "Santé",
+            "Formation d’animateurs de santé de Cscom, aide à l’équipement des Cscom, aide à la "
+            "prise en charge par les communes des indemnités des animateurs de santé",
+            "2005-2007",
+            "157 700 E",
+        ),
+        (
+            "Appui à la décentralisation",
+            "Formation dans le Morbihan d’élus et de cadre technique de la région, des cercles et "
+            "des communes de la région de Kidal",
+            "2006",
+            "10 000 E",
+        ),
+    ],
+    "communaute-urbaine-grand-nancy-conseil-communal-d-anderamboukane": [],  # l. 5982-6002
+    "communaute-urbaine-de-bordeaux-bamako": [
+        (
+            "Assainissement",
+            "- Envoi de quatre bennes à ordures ménagères\n- Envoie de quatre bennes supplémentaire"
+            " et formation sur place dispensée par des techniciens de la communauté urbaine de "
+            "Bordeaux",
+            "1999\n2001",
+            "",
+        ),
+        ("Formation", "Cycle de formation des formateurs des secrétaires généraux", "2003", ""),
+    ],
+    "aix-en-provence-bamako-commune-v": [
+        (
+            "Gouvernement et société civile",
+            "Accompagnement, renforcement des capacités des acteurs locaux",
+            "",
+            "",
+        ),
+    ],
+    "la-talaudiere-somadougou": [
+        (
+            "Identification des besoins et réponses.",
+            "- Éducation : appui au fonctionnement et construction\n- Rural et économique : eau, "
+            "maraîchage, puits\n- Santé : appui au fonctionnement et investissement",
+            "1994-2004",
+            "",
+        ),
+        (
+            "Accompagnement sur des projets de développement construits par les jumeaux puis "
+            "négociés.",
+            "- Éducation et formation : écoles, cours d’alphabétisation, formation d’adultes\n"
+            "- Rural et économique : eau, reboisement, environnement\n- Sanitaires : latrines, "
+            "appels à projets (mutuelle de santé)\n- Appui institutionnel : achats d’équipements "
+            "et formations",
+            "2005-2007",
+            "",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("slug", sorted(DRAWN_2030))
+def test_fiches_drawn_in_2030_cell_by_cell(dataset, slug):
+    rows = sorted(
+        (a for a in objects(dataset, "action") if a["partnership"] == [slug]),
+        key=lambda a: a["position"],
+    )
+    cells = [
+        (a["domain_as_printed"], a["description"], a["period_as_printed"], a["budget_as_printed"])
+        for a in rows
+    ]
+    assert cells == DRAWN_2030[slug]

@@ -29,6 +29,7 @@ from .text import collapse, fold, read_lines
 REPERTOIRE_FILE = "cuf-repertoire-franco-malien-2008.txt"
 SOURCE_SLUG = "cuf-repertoire-2008"
 PARTNER_DEPARTMENTS = "french_partner_departments.csv"
+DOUBTS = "collectivity_doubts.csv"
 SOURCES = [
     # slug, title, publisher, year, file
     (
@@ -196,6 +197,9 @@ def formalisation_year(text: str | None) -> int | None:
 COUNT_OF_MEMBERS_RE = re.compile(
     r"^\D*\d[\d\s.]*\s*(villes|communes|membres|villages)\b", re.IGNORECASE
 )
+# A partner printed as a sector of a commune ("Sio (secteur 1 de Soufouroulaye)", "Sio, secteur
+# de Somadougou"): the inhabitants printed are the sector's, not the commune's.
+SECTOR_RE = re.compile(r"\bsecteur\b", re.IGNORECASE)
 MILLION_RE = re.compile(r"(\d+(?:[,.]\d+)?)\s*millions?\b", re.IGNORECASE)
 URL_RE = re.compile(r"^(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?$", re.IGNORECASE)
 
@@ -261,6 +265,12 @@ class Assembler:
         self.cercle_capitals = mapping.read_cercle_capitals(
             self.sources_dir / "mali_cercle_capitals.csv"
         )
+        # The cercle of collectivities printed without one (the gazetteer's table): the map
+        # draws them in it, not at their region's capital (Nioro du Sahel is not Kayes).
+        self.table_cercles = {
+            row["collectivity"]: row["cercle"]
+            for row in read_csv(self.sources_dir / "mali_collectivity_cercles.csv")
+        }
         self.domain_label_rows = {
             fold(row["label"]): row for row in read_csv(self.sources_dir / "domain_labels.csv")
         }
@@ -467,7 +477,8 @@ class Assembler:
     def add_ref(self, ref: CollectivityRef, fiche: FicheRecord) -> CollectivityDraft:
         draft = self.registry.add(ref.side, ref.name_as_printed, ref.line)
         alone = len(fiche.french if ref.side == "FR" else fiche.malian) == 1
-        if ref.population_as_printed and not draft.population_as_printed:
+        sector = SECTOR_RE.search(ref.name_as_printed)
+        if ref.population_as_printed and not draft.population_as_printed and not sector:
             draft.population_as_printed = ref.population_as_printed
             # A population printed for a group of partners is the group's, not each one's.
             if alone:
@@ -951,7 +962,15 @@ class Assembler:
     def report_near_duplicates(self):
         """Two collectivities whose names differ by words around the same name ("Mourdiah" and
         "Niamana – Mourdiah", "Sainte-Maure-de-Touraine" and its communauté de communes) may be
-        one: a person checks (the spellings known to be one are in collectivity_aliases.csv)."""
+        one: a person checks (the spellings known to be one are in collectivity_aliases.csv;
+        collectivity_doubts.csv gives, for a pair already read against the source, the message
+        saying what is printed of each and what to ask, and its evidence in full)."""
+        doubts = {
+            frozenset(
+                (places.collectivity_key(row["first"]), places.collectivity_key(row["second"]))
+            ): row["message"].strip()
+            for row in references.current().rows(DOUBTS)
+        }
         drafts = sorted(self.registry.drafts.values(), key=lambda d: (d.line, d.key))
         for short in drafts:
             words = fold(short.name)
@@ -976,13 +995,18 @@ class Assembler:
                     for d in self.partnerships
                     if short in d.french + d.malian or long in d.french + d.malian
                 }
+                message = doubts.get(frozenset((short.key, long.key)))
+                if not message:
+                    message = (
+                        f"« {short.name_as_printed} » (ligne {short.line}) et "
+                        f"« {long.name_as_printed} » (ligne {long.line}) : peut-être la même "
+                        "collectivité (ou une commune et l'intercommunalité de son nom). "
+                        "Vérifier s'il s'agit du même partenaire et du même partenariat."
+                    )
                 self.note(
                     short.line,
                     "possible-duplicate",
-                    f"« {short.name_as_printed} » (ligne {short.line}) et "
-                    f"« {long.name_as_printed} » (ligne {long.line}) : peut-être la même "
-                    "collectivité (ou une commune et l'intercommunalité de son nom). Vérifier "
-                    "s'il s'agit du même partenaire et du même partenariat.",
+                    message,
                     f"{short.name} / {long.name} — {' ; '.join(sorted(pairs))}",
                     "collectivity",
                 )
@@ -1042,7 +1066,7 @@ class Assembler:
         where = mapping.fallback_place(
             kind=draft.kind,
             name=draft.name,
-            cercle=draft.cercle,
+            cercle=draft.cercle or self.table_cercles.get(draft.slug, ""),
             region=regions.get(draft.malian_region),
             capitals=self.cercle_capitals,
         )
