@@ -17,7 +17,6 @@ from collections import Counter
 from django.db import connections
 from django.db.models import Count, F
 
-from . import dataversion
 from .models import REPERTOIRE_DIVISION, FacetRow, state_case
 
 
@@ -112,18 +111,11 @@ def count_scalars(selection, today=None) -> dict:
     return counts
 
 
-def counted(objects, prefix, selection=None) -> list:
+def counted(objects, prefix, selection) -> list:
     """``objects`` (regions, domains…) each with ``partnership_count``: the partnerships of
-    ``selection`` (None: all) counted under ``prefix`` + its key. Counts over every
-    partnership are kept while the data does not change (dataversion): the home page, the
-    map of every region page and the unfiltered list read them once."""
+    ``selection`` counted under ``prefix`` + its key (a region page's domains)."""
     objects = list(objects)
-    if selection is None:
-        counts = dataversion.cached(
-            "counted", [prefix], lambda: dict(count_values(None, [prefix])[prefix])
-        )
-    else:
-        counts = count_values(selection, [prefix])[prefix]
+    counts = count_values(selection, [prefix])[prefix]
     for obj in objects:
         obj.partnership_count = counts.get(str(obj.pk), 0)
     return objects
