@@ -358,14 +358,15 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
         fields = []
         form = DivisionForm
 
-    # Facets are counted for the selection made by every filter but their own (see facets()).
+    # Facets are counted for the selection made by every filter but their own (see facets()),
+    # and shown in this order: where the partners are, then what the partnership is.
     FACETS = [
         "region",
         "domain",
-        "state",
         "french_region",
         "department",
         "kind",
+        "state",
         "status",
         "decade",
     ]
@@ -517,20 +518,7 @@ def _facet_counts(filterset):
     }
     # Options no partnership of the selection has are left out where the list is long.
     sparse = {"state", "french_region", "department"}
-    return [_facet(filterset, name, rows[name], name not in sparse) for name in FACET_ORDER]
-
-
-# The order of the facets on the page: where the partners are, then what the partnership is.
-FACET_ORDER = [
-    "region",
-    "domain",
-    "french_region",
-    "department",
-    "kind",
-    "state",
-    "status",
-    "decade",
-]
+    return [_facet(filterset, name, rows[name], name not in sparse) for name in filterset.FACETS]
 
 
 # Ranges of an action's budget in euros (value, label, lower bound, upper bound excluded).

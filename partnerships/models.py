@@ -47,6 +47,12 @@ def has_partner(**lookups) -> Exists:
     )
 
 
+def partner_among(collectivities) -> Exists:
+    """``has_partner`` for one of ``collectivities``, their keys read first (one query): see
+    PartnershipQuerySet.with_partner_among."""
+    return has_partner(pk__in=list(collectivities.order_by().values_list("pk", flat=True)))
+
+
 def unique_slug(model, text: str) -> str:
     """A slug no row of ``model`` has yet, made from ``text``: the one allocator of new rows
     (staff pages, API). Never empty: a name that slugifies to nothing ("日本") takes the
@@ -529,8 +535,7 @@ class PartnershipQuerySet(SlugQuerySet):
         (317 ms for a fiche's related list at 100,000 partnerships) where walking the title
         index finds the first ten in 2 ms.
         """
-        keys = list(collectivities.order_by().values_list("pk", flat=True))
-        return self.with_partner(pk__in=keys)
+        return self.filter(partner_among(collectivities))
 
     def in_domains(self, domains):
         through = Partnership.domains.through
@@ -550,12 +555,7 @@ class PartnershipQuerySet(SlugQuerySet):
         ranking every candidate at once would read all the partnerships of a big region.
         """
         through = Partnership.domains.through
-        # The partners' keys as constants (see with_partner_among).
-        in_region = has_partner(
-            pk__in=list(
-                Collectivity.objects.filter(malian_region__in=regions).values_list("pk", flat=True)
-            )
-        )
+        in_region = partner_among(Collectivity.objects.filter(malian_region__in=regions))
         in_domain = Exists(through.objects.filter(partnership=OuterRef("pk"), domain__in=domains))
         found = []
         for same_region, same_domain in ((True, True), (True, False), (False, True)):

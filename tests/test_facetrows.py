@@ -74,30 +74,26 @@ def test_every_seeded_partnership_has_its_row():
     assert row.facet_values == sorted(set(row.facet_values))
 
 
+def fields(row):
+    return (
+        row.facet_values,
+        row.status,
+        row.contacts_start_year,
+        row.last_event_kind,
+        row.last_event_date,
+    )
+
+
 def fresh_row(partnership):
     """The row as written from scratch now: what the stored one must equal."""
     partnership = Partnership.objects.prefetch_related(
         "members__collectivity__placements__division", "domains", "events"
     ).get(pk=partnership.pk)
-    row = facetrows.row_of(partnership)
-    return (
-        row.facet_values,
-        row.status,
-        row.contacts_start_year,
-        row.last_event_kind,
-        row.last_event_date,
-    )
+    return fields(facetrows.row_of(partnership))
 
 
 def stored_row(partnership):
-    row = FacetRow.objects.get(pk=partnership.pk)
-    return (
-        row.facet_values,
-        row.status,
-        row.contacts_start_year,
-        row.last_event_kind,
-        row.last_event_date,
-    )
+    return fields(FacetRow.objects.get(pk=partnership.pk))
 
 
 def test_rows_follow_every_kind_of_write(django_capture_on_commit_callbacks):
