@@ -25,3 +25,17 @@ max_requests = 10000
 max_requests_jitter = 1000
 # Errors on stderr (the service manager's journal); no access log (the proxy in front has one).
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """What each process keeps in memory built before its first request (repertoire/memory.py)."""
+    from django.db import connections
+
+    from repertoire import memory
+
+    try:
+        memory.warm_up()
+    except Exception:  # noqa: BLE001 - the first request builds it again, or shows the error
+        worker.log.exception("warm-up failed")
+    finally:
+        connections.close_all()

@@ -288,9 +288,10 @@ def generate(target, *, per_partnership=10.0, seed=1, chunk=2000, log=print):
             cursor.execute("ANALYZE")
     run_rebuild_commands(log)
     # COPY sent no signal: pages and counts cached by a running site are stale.
-    from partnerships import dataversion
+    from partnerships import dataversion, facetindex
 
     dataversion.data_changed()
+    facetindex.everything_changed()
     return made
 
 

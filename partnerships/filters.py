@@ -5,6 +5,8 @@ matches, through a subquery: no duplicate rows and no DISTINCT, whatever else is
 Several values of the same filter are alternatives (OR); different filters combine (AND).
 """
 
+from collections import Counter
+
 import django_filters
 from django import forms
 from django.db.models import Count, F, Q
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import dataversion, facetrows
+from . import dataversion, facetindex, facetrows
 from .models import (
     REPERTOIRE_DIVISION,
     Action,
@@ -218,14 +220,14 @@ SEARCH_FILTERS = ("search", "q")
 class FacetsMixin:
     """What a list page with facets needs of its FilterSet."""
 
-    def qs_without(self, name):
-        """The selection of every filter but `name` (for the counts of its facet).
+    def qs_without(self, *names):
+        """The selection of every filter but ``names`` (for the counts of their facets).
 
         Reuses the validated values: no second validation, so no extra query per facet.
         """
         queryset = self.queryset.all()
         for key, value in self.form.cleaned_data.items():
-            if key not in (name, "ordering", "division", *SEARCH_FILTERS):
+            if key not in (*names, "ordering", "division", *SEARCH_FILTERS):
                 queryset = self.filters[key].filter(queryset, value)
         # The facets need the search's matches, not their rank: found once for every facet.
         if getattr(self, "search_words", ""):
@@ -452,8 +454,8 @@ def _facet_counts(filterset):
 
     Each facet counts over the selection made by all the *other* filters, so that a visitor who
     chose Kayes still sees how many partnerships Mopti would add. The counts come from the
-    facets' rows (partnerships/facetrows.py): two queries for the facets whose filter is not
-    in use (they share the selection), two more for each facet whose filter is.
+    facets' rows (partnerships/facetrows.py): from the process's index of them where every
+    process shares a cache (partnerships/facetindex.py), else counted in SQL.
     """
     # The rows of edits made in this transaction are written at its commit otherwise.
     flush_pending(filterset.queryset.db)
@@ -462,7 +464,7 @@ def _facet_counts(filterset):
     division_slug = division.slug if division else REPERTOIRE_DIVISION
     # The facets read from the rows' values, by the prefix of their values.
     prefixes = {
-        "region": f"region:{division_slug}:",
+        "region": facetrows.region_value(division_slug),
         "domain": "domain:",
         "french_region": "french_region:",
         "department": "department:",
@@ -472,25 +474,11 @@ def _facet_counts(filterset):
     def in_use(name):
         return bool(data.get(name))
 
-    def selection(without=None):
-        """The partnerships counted among; None for all of them (no filter in use but
-        ``without``), so that the unfiltered list reads the rows alone."""
-        if not any(data.get(key) for key in data if key not in (without, "ordering", "division")):
-            return None
-        return filterset.qs_without(without).order_by().values("pk")
-
-    counts = {}
-    shared = [name for name in filterset.FACETS if not in_use(name)]
-    groups = [(None, shared)] + [(name, [name]) for name in filterset.FACETS if in_use(name)]
-    for without, names in groups:
-        chosen = selection(without)
-        wanted = {name: prefixes[name] for name in names if name in prefixes}
-        if wanted:
-            found = facetrows.count_values(chosen, list(wanted.values()))
-            counts.update({name: found[prefix] for name, prefix in wanted.items()})
-        if any(name not in prefixes for name in names):
-            found = facetrows.count_scalars(chosen)
-            counts.update({name: found[name] for name in names if name in found})
+    index = facetindex.current(filterset.queryset.db)
+    if index is not None:
+        counts = _counts_from_index(filterset, index, prefixes, in_use)
+    else:
+        counts = _counts_from_rows(filterset, prefixes, in_use)
 
     if division is None or division.slug == REPERTOIRE_DIVISION:
         regions = MalianRegion.objects.all()
@@ -519,6 +507,71 @@ def _facet_counts(filterset):
     # Options no partnership of the selection has are left out where the list is long.
     sparse = {"state", "french_region", "department"}
     return [_facet(filterset, name, rows[name], name not in sparse) for name in filterset.FACETS]
+
+
+def _counts_from_rows(filterset, prefixes, in_use):
+    """The facets' counts in SQL: two queries for the facets whose filter is not in use
+    (they share the selection), two more for each facet whose filter is."""
+    data = filterset.form.cleaned_data
+
+    def selection(without=None):
+        """The partnerships counted among; None for all of them (no filter in use but
+        ``without``), so that the unfiltered list reads the rows alone."""
+        if not any(data.get(key) for key in data if key not in (without, "ordering", "division")):
+            return None
+        return filterset.qs_without(without).order_by().values("pk")
+
+    counts = {}
+    shared = [name for name in filterset.FACETS if not in_use(name)]
+    groups = [(None, shared)] + [(name, [name]) for name in filterset.FACETS if in_use(name)]
+    for without, names in groups:
+        chosen = selection(without)
+        wanted = {name: prefixes[name] for name in names if name in prefixes}
+        if wanted:
+            found = facetrows.count_values(chosen, list(wanted.values()))
+            counts.update({name: found[prefix] for name, prefix in wanted.items()})
+        if any(name not in prefixes for name in names):
+            found = facetrows.count_scalars(chosen)
+            counts.update({name: found[name] for name in names if name in found})
+    return counts
+
+
+def _counts_from_index(filterset, index, prefixes, in_use):
+    """The facets' counts from the process's index (partnerships/facetindex.py), with no
+    query when only facets filter: each facet in use selects the union of its values'
+    bitsets; the other filters (search, years, collectivity) select in SQL once, their keys
+    read into a bitset."""
+    data = filterset.form.cleaned_data
+    # The scalars are values of the index too.
+    prefixes = {**prefixes, "state": "state:", "status": "status:", "decade": "decade:"}
+
+    def value(name, chosen):
+        return prefixes[name] + str(getattr(chosen, "pk", chosen))
+
+    chosen = {
+        name: index.any_of(value(name, v) for v in data[name])
+        for name in filterset.FACETS
+        if in_use(name)
+    }
+    rest = index.everything
+    if any(data.get(key) for key in data if key not in (*chosen, "ordering", "division")):
+        keys = filterset.qs_without(*chosen).order_by().values_list("pk", flat=True)
+        rest = index.selection(keys)
+
+    def selection(without):
+        bits = rest
+        for name, bits_of_name in chosen.items():
+            if name != without:
+                bits &= bits_of_name
+        return bits
+
+    counts = {}
+    for name in filterset.FACETS:
+        found = index.count(prefixes[name], selection(name))
+        if name == "decade":
+            found = {int(decade): n for decade, n in found.items()}
+        counts[name] = Counter(found)
+    return counts
 
 
 # Ranges of an action's budget in euros (value, label, lower bound, upper bound excluded).

@@ -1701,7 +1701,11 @@ class AdministrativeUnitQuerySet(models.QuerySet):
             condition &= Q(**{f"{path}__in": partnerships})
         return self.annotate(
             partnership_count=Count(path, filter=condition, distinct=True)
-        ).order_by(models.F("number").asc(nulls_last=True), "name")
+        ).by_number()
+
+    def by_number(self):
+        """By their official number (the units without one last), then name."""
+        return self.order_by(models.F("number").asc(nulls_last=True), "name")
 
 
 class AdministrativeUnit(models.Model):

@@ -34,7 +34,7 @@ from django.db.models.functions import Lower, Sign, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from . import facetrows, privacy
+from . import facetindex, facetrows, privacy
 from .models import (
     Action,
     Collectivity,
@@ -222,6 +222,7 @@ def index_partnerships(ids, using="default") -> int:
                 _write_vectors(chunk, using)
             elif vendor == "sqlite":
                 _write_fts(chunk, documents, using)
+            facetindex.rows_changed(chunk, using)
         written += len(documents)
     return written
 

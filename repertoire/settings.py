@@ -12,6 +12,7 @@ NUM_PROXIES         reverse proxies in front of the site that append to X-Forwar
 REDIS_URL           shared cache of throttles and public pages (e.g. redis://127.0.0.1:6379/0;
                     default: memory)
 PAGE_CACHE_SECONDS  how long anonymous pages stay cached (default 600 with REDIS_URL, else 0: off)
+FACET_INDEX         1: facets counted from each process's memory (default with REDIS_URL)
 DATABASE_STATEMENT_TIMEOUT seconds after which PostgreSQL cancels a query (default: none;
                     gunicorn.conf.py sets 5 for the web workers)
 The README's Settings section lists the production switches (DJANGO_SECURE_*…) too.
@@ -229,6 +230,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL
 PAGE_CACHE_MAX_BYTES = 2_000_000
 # The apps whose writes make cached pages stale.
 PAGE_CACHE_APPS = {"partnerships", "workshops"}
+# The facets counted from each process's memory (partnerships/facetindex.py), which learns of
+# edits through the cache: on only where every process shares it (Redis).
+FACET_INDEX = os.environ.get("FACET_INDEX", "1" if REDIS_URL else "0") == "1"
 
 REST_FRAMEWORK = {
     # Amounts and coordinates are JSON numbers, not strings.

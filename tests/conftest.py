@@ -78,14 +78,14 @@ def french_by_default():
 
 
 @pytest.fixture
-def warm_masker(db):
-    """The personal-data masker built, as on a running site: it is built once per process and
-    per change of the names of people, not per request. Call it again after creating rows that
-    hold names, before counting a request's queries."""
-    from partnerships import privacy
+def warm_memory(db):
+    """What each process keeps in memory built, as on a running site (repertoire/memory.py:
+    the personal-data masker, the facets' index): once per process and per change, not per
+    request. Call it again after creating rows, before counting a request's queries."""
+    from repertoire import memory
 
-    privacy.current_masker()
-    return privacy.current_masker
+    memory.warm_up()
+    return memory.warm_up
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -97,6 +97,18 @@ def reference_tables():
 
     with references.use(settings.SOURCES_DIR):
         yield
+
+
+@pytest.fixture(autouse=True)
+def facet_index(settings):
+    """The facets counted from the process's index, as in production (Redis); each test starts
+    without one, since the database it was read from was rolled back behind the log."""
+    from partnerships import facetindex
+
+    settings.FACET_INDEX = True
+    facetindex.forget()
+    yield
+    facetindex.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """The facets' rows (partnerships/facetrows.py) against the truth they stand for.
 
+Both ways of counting are checked: the index in each process's memory and the rows in SQL.
 The oracle: a facet option's count is the number of partnerships the list shows when that
 option is chosen (the FilterSet's own filters, which read the link tables, partners and
 placements, not the rows). It is checked on the seeded data, then after a random run of
@@ -31,6 +32,14 @@ from partnerships.models import (
 from .factories import PartnershipEventFactory, PartnershipFactory, PartnershipMemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["index", "rows"])
+def counted_from(request, settings):
+    """Each test twice: the counts from the process's index (partnerships/facetindex.py, as in
+    production), then from the rows in SQL (a deployment without a shared cache)."""
+    settings.FACET_INDEX = request.param == "index"
+    return request.param
 
 
 def filterset(params):

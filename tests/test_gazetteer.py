@@ -357,7 +357,7 @@ def test_region_list_of_today_draws_dots_at_the_capitals(client):
     ],
 )
 def test_region_pages_query_counts(
-    client, django_assert_num_queries, warm_masker, name, args, params, queries
+    client, django_assert_num_queries, warm_memory, name, args, params, queries
 ):
     with django_assert_num_queries(queries):
         assert client.get(reverse(name, args=args), params).status_code == 200

@@ -230,7 +230,7 @@ def test_shares_sum_to_exactly_one_hundred(count):
 
 
 def test_a_fixed_number_of_queries_whatever_the_size(
-    client, django_assert_num_queries, warm_masker
+    client, django_assert_num_queries, warm_memory
 ):
     # The partnerships, then one query per prefetched relation (members, budgets, actions,
     # their budgets, domains, events) for each 100 partnerships: two rounds for 147 or 152.

@@ -117,7 +117,7 @@ def test_built_once_then_rebuilt_when_a_name_changes(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_no_contact_detail_reaches_an_anonymous_reader_of_any_fiche(client, warm_masker):
+def test_no_contact_detail_reaches_an_anonymous_reader_of_any_fiche(client, warm_memory):
     """A sweep of every fiche with contacts: no contact's name, e-mail or phone in the page.
 
     Names of one word are left out: the répertoire's "Nom :" lines sometimes hold a body
@@ -140,7 +140,7 @@ def test_no_contact_detail_reaches_an_anonymous_reader_of_any_fiche(client, warm
 
 
 @pytest.mark.django_db
-def test_no_person_named_by_the_workshops_reaches_an_anonymous_reader(client, warm_masker):
+def test_no_person_named_by_the_workshops_reaches_an_anonymous_reader(client, warm_memory):
     """The workshop pages, and the pages of the fiches and collectivities they are linked to,
     show no participant's or speaker's name to anonymous readers."""
     from workshops.apps import participant_names
@@ -163,7 +163,7 @@ def test_no_person_named_by_the_workshops_reaches_an_anonymous_reader(client, wa
 
 
 @pytest.mark.django_db
-def test_exports_carry_no_contact_detail(client, warm_masker):
+def test_exports_carry_no_contact_detail(client, warm_memory):
     contacts = Contact.objects.filter(name__contains=" ")
     names = {c.name for c in contacts} | {c.email for c in contacts if c.email}
     for url in (
@@ -255,7 +255,7 @@ def every_public_url():
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_no_person_the_database_holds_reaches_an_anonymous_reader_of_any_public_url(
-    client, warm_masker
+    client, warm_memory
 ):
     names, details = people_the_database_holds()
     assert len(names) > 300 and len(details) > 300

@@ -37,19 +37,20 @@ ON_PG = int(connection.vendor == "postgresql")
 # Every page with its query count on the seeded data: constant, whatever the number of rows.
 PAGES = [
     ("/fr/", 5),
-    # The list: its facets are two queries (their rows' values grouped, then their scalars
-    # grouped), one more for each facet whose filter is in use, and one for the options of
-    # each of regions, domains, French regions and départements.
-    ("/fr/partenariats/", 11),
+    # The list: its facets are counted in the process's index of the facets' rows
+    # (partnerships/facetindex.py), with no query while only facets filter; then one query
+    # for the options of each of regions, domains, French regions and départements.
+    ("/fr/partenariats/", 9),
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
     # On PostgreSQL one more: are there too many matches to rank them all (RANKED_MAX)?
-    # A region filter reads the keys of the region's collectivities first (with_partner_among),
-    # for the list and for each facet's selection it is part of.
-    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 25 + ON_PG),
-    ("/fr/partenariats/?search=koutiala", 18 + ON_PG),
-    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 17),
+    # The facets' counts then read the keys of the search's matches (one query: the facets
+    # in use are the index's own).
+    # A region filter reads the keys of the region's collectivities first (with_partner_among).
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 20 + ON_PG),
+    ("/fr/partenariats/?search=koutiala", 17 + ON_PG),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 11),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are at most three bounded
     # queries (same region and domain, then region only, then domain only), after the keys of
@@ -62,10 +63,10 @@ PAGES = [
     ("/fr/regions/", 3),
     ("/fr/regions/?division=2008", 2),
     # its partners on either side: counted, then listed (at most REGION_PARTNERS_MAX each)
-    # (the region's collectivities' keys, and its domains' counts from the facets' rows after
-    # the list of domains)
-    ("/fr/regions/kayes/", 16),
-    ("/fr/regions/kayes/?division=2008", 15),
+    # (the region's collectivities' keys, and the list of domains, counted in the facets'
+    # index)
+    ("/fr/regions/kayes/", 15),
+    ("/fr/regions/kayes/?division=2008", 14),
     ("/fr/domaines/", 2),
     # its partnerships and its actions (count, page, budgets), each paginated
     ("/fr/domaines/sante/", 10),
@@ -79,12 +80,31 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("url", "queries"), PAGES)
-def test_query_count_of_every_page(client, django_assert_num_queries, warm_masker, url, queries):
+def test_query_count_of_every_page(client, django_assert_num_queries, warm_memory, url, queries):
     with django_assert_num_queries(queries):
         response = client.get(url)
         # An export streams: its queries run while it is read.
         response.getvalue()
     assert response.status_code == 200
+
+
+# Without a cache shared by every process (no REDIS_URL: settings.FACET_INDEX off), the facets
+# are counted from their rows in SQL: two queries (the rows' values grouped, then their scalars
+# grouped) for the facets whose filter is not in use, two more for each facet whose filter is.
+ROWS_PAGES = [
+    ("/fr/partenariats/", 9 + 2),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 11 + 2 + 2 * 2),
+    ("/fr/regions/kayes/", 15 + 1),
+]
+
+
+@pytest.mark.parametrize(("url", "queries"), ROWS_PAGES)
+def test_query_count_with_the_facets_counted_in_sql(
+    client, django_assert_num_queries, settings, warm_memory, url, queries
+):
+    settings.FACET_INDEX = False
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
 
 
 def add_rows():
@@ -106,12 +126,12 @@ def add_rows():
 
 @pytest.mark.parametrize(("url", "queries"), PAGES)
 def test_query_count_does_not_grow_with_rows(
-    client, django_assert_num_queries, django_capture_on_commit_callbacks, warm_masker, url, queries
+    client, django_assert_num_queries, django_capture_on_commit_callbacks, warm_memory, url, queries
 ):
     # Committed (the search documents are written on commit), as a staff edit would be.
     with django_capture_on_commit_callbacks(execute=True):
         add_rows()
-    warm_masker()
+    warm_memory()
     with django_assert_num_queries(queries):
         response = client.get(url)
         response.getvalue()

@@ -95,7 +95,7 @@ def test_signed_in_callers_get_the_names_and_the_contacts(signed_in):
 
 @pytest.mark.parametrize("authenticated", [False, True])
 def test_queries_do_not_grow_with_the_rows(
-    api, django_assert_num_queries, warm_masker, authenticated
+    api, django_assert_num_queries, warm_memory, authenticated
 ):
     if authenticated:
         api.force_authenticate(User.objects.create_user("lectrice"))
@@ -116,7 +116,7 @@ def test_queries_do_not_grow_with_the_rows(
         )
         for position in range(5):
             Participant.objects.create(workshop=workshop, position=position, status="present")
-    warm_masker()
+    warm_memory()
     with django_assert_num_queries(10):
         assert len(api.get(URL, {"page_size": 7}).json()["results"]) == 7
     with django_assert_num_queries(9):

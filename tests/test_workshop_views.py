@@ -32,7 +32,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("url", "queries"), PAGES)
-def test_query_count(client, django_assert_num_queries, warm_masker, url, queries):
+def test_query_count(client, django_assert_num_queries, warm_memory, url, queries):
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
