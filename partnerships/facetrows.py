@@ -29,6 +29,11 @@ def region_value(division_slug, key="") -> str:
     return f"region:{division_slug}:{key}"
 
 
+def domain_value(key="") -> str:
+    """The value of a domain (without ``key``: the prefix of them all)."""
+    return f"domain:{key}"
+
+
 def row_of(partnership) -> FacetRow:
     """The row of a partnership whose members (collectivity with its placements and their
     division), domains and events are prefetched."""
@@ -46,7 +51,7 @@ def row_of(partnership) -> FacetRow:
             values.add(f"department:{collectivity.department_code}")
         if collectivity.french_region:
             values.add(f"french_region:{collectivity.french_region}")
-    values.update(f"domain:{domain.pk}" for domain in partnership.domains.all())
+    values.update(domain_value(domain.pk) for domain in partnership.domains.all())
     # The latest event as PartnershipQuerySet.with_state orders them.
     events = sorted(partnership.events.all(), key=lambda e: (e.date, e.key), reverse=True)
     latest = events[0] if events else None
@@ -134,6 +139,13 @@ def counted(objects, prefix, selection, value) -> list:
     for obj in objects:
         obj.partnership_count = counts.get(str(obj.pk), 0)
     return objects
+
+
+def number_under(value, using="default"):
+    """The number of partnerships counted under ``value`` (a list's count), from the process's
+    index; None where it is off."""
+    index = facetindex.current(using)
+    return None if index is None else index.bits.get(value, 0).bit_count()
 
 
 def counted_over_all(objects, prefix, in_sql):

@@ -220,6 +220,10 @@ SEARCH_FILTERS = ("search", "q")
 class FacetsMixin:
     """What a list page with facets needs of its FilterSet."""
 
+    # The number of partnerships selected, once the facets are counted from the process's
+    # index (``facet_counts``); None where they are counted in SQL.
+    selection_total = None
+
     def qs_without(self, *names):
         """The selection of every filter but ``names`` (for the counts of their facets).
 
@@ -437,10 +441,16 @@ def _selection_key(filterset, name):
 
 def facet_counts(filterset):
     """``_facet_counts``, kept while the data does not change (paging through a selection,
-    or ordering it otherwise, does not count again)."""
-    return dataversion.cached(
-        "facets", _selection_key(filterset, "partnerships"), lambda: _facet_counts(filterset)
-    )
+    or ordering it otherwise, does not count again); sets ``filterset.selection_total`` too,
+    the list's own count where the index gave it."""
+
+    def compute():
+        facets = _facet_counts(filterset)
+        return facets, filterset.selection_total
+
+    key = _selection_key(filterset, "partnerships")
+    facets, filterset.selection_total = dataversion.cached("list-facets", key, compute)
+    return facets
 
 
 def action_facet_counts(filterset):
@@ -465,7 +475,7 @@ def _facet_counts(filterset):
     # The facets read from the rows' values, by the prefix of their values.
     prefixes = {
         "region": facetrows.region_value(division_slug),
-        "domain": "domain:",
+        "domain": facetrows.domain_value(),
         "french_region": "french_region:",
         "department": "department:",
         "kind": "kind:",
@@ -564,6 +574,10 @@ def _counts_from_index(filterset, index, prefixes, in_use):
             if name != without:
                 bits &= bits_of_name
         return bits
+
+    # The list's own count: with a search word among 100,000 fiches, the COUNT of the page's
+    # query took 0.6 s for what the index counts in microseconds.
+    filterset.selection_total = selection(None).bit_count()
 
     counts = {}
     for name in filterset.FACETS:

@@ -59,7 +59,7 @@ def home(request):
         MalianRegion.objects.with_partnership_count(),
     )
     domains = facetrows.counted_over_all(
-        Domain.objects.all(), "domain:", Domain.objects.with_partnership_count()
+        Domain.objects.all(), facetrows.domain_value(), Domain.objects.with_partnership_count()
     )
     context = {
         "by_status": by_status,
@@ -103,15 +103,18 @@ def query_string(params, **changes):
     return "?" + params.urlencode() if params else "?"
 
 
-def paginate(request, queryset, size=PAGE_SIZE, param="page", anchor=""):
+def paginate(request, queryset, size=PAGE_SIZE, param="page", anchor="", count=None):
     """The requested page of ``queryset``: a 400 for a malformed number, a 404 past the end.
 
     The page carries its numbered links (``links``: first, last and a few around the current
     one, ``None`` for a gap) and ``previous_href``/``next_href`` for
     templates/includes/_pagination.html; ``param`` names the page parameter, so that a page can
-    hold two lists.
+    hold two lists. ``count``: the number of objects of ``queryset`` where it is known already
+    (not counted again).
     """
     paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count
     raw = request.GET.get(param) or "1"
     if not (raw.isascii() and raw.isdigit()):
         return None, bad_request(request, {param: [_("Saisissez un nombre entier.")]})
@@ -162,7 +165,9 @@ def partnership_list(request):
     filterset, error = filtered_partnerships(request)
     if error:
         return error
-    page, error = paginate(request, filterset.qs.for_list())
+    # The facets first: counted from the process's index, they count the list too.
+    facets = facet_counts(filterset)
+    page, error = paginate(request, filterset.qs.for_list(), count=filterset.selection_total)
     if error:
         return error
     search = filterset.search_words
@@ -172,7 +177,6 @@ def partnership_list(request):
         passages = highlights(partnerships, search, privacy.masker_for(request.user))
         for partnership in partnerships:
             partnership.search_passage = passages.get(partnership.pk)
-    facets = facet_counts(filterset)
     chips = filter_chips(request, filterset, facets)
     context = {
         "filter": filterset,
@@ -445,7 +449,12 @@ def region_detail(request, slug):
     in_division = urlencode(
         {"division": division.slug if division else REPERTOIRE_DIVISION, "region": region.slug}
     )
-    page, error = paginate(request, in_region.for_list().order_by("title", "slug"), anchor="#list")
+    page, error = paginate(
+        request,
+        in_region.for_list().order_by("title", "slug"),
+        anchor="#list",
+        count=facetrows.number_under(region_value),
+    )
     if error:
         return error
     context = {
@@ -466,7 +475,10 @@ def region_detail(request, slug):
         "domains": [
             domain
             for domain in facetrows.counted(
-                Domain.objects.all(), "domain:", in_region.order_by().values("pk"), region_value
+                Domain.objects.all(),
+                facetrows.domain_value(),
+                in_region.order_by().values("pk"),
+                region_value,
             )
             if domain.partnership_count
         ],
@@ -483,7 +495,12 @@ def domain_list(request):
 def domain_detail(request, slug):
     domain = get_object_or_404(Domain.objects.prefetch_related("subthemes"), slug=slug)
     in_domain = Partnership.objects.in_domains([domain])
-    page, error = paginate(request, in_domain.for_list().order_by("title", "slug"), anchor="#list")
+    page, error = paginate(
+        request,
+        in_domain.for_list().order_by("title", "slug"),
+        anchor="#list",
+        count=facetrows.number_under(facetrows.domain_value(domain.pk)),
+    )
     if error:
         return error
     actions, error = paginate(

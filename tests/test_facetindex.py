@@ -161,7 +161,7 @@ def test_counts_over_every_partnership_are_the_link_tables_counts():
             facetrows.region_value(REPERTOIRE_DIVISION),
             MalianRegion.objects.with_partnership_count(),
         ),
-        (Domain.objects.all(), "domain:", Domain.objects.with_partnership_count()),
+        (Domain.objects.all(), facetrows.domain_value(), Domain.objects.with_partnership_count()),
     ]
     for division in Division.objects.exclude(slug=REPERTOIRE_DIVISION):
         units = AdministrativeUnit.objects.in_division(division).regions()
@@ -178,3 +178,23 @@ def test_counts_over_every_partnership_are_the_link_tables_counts():
         assert [o.pk for o in counted] == [o.pk for o in in_sql]
         assert by_key(counted) == by_key(in_sql)
         assert sum(by_key(counted).values()) > 0
+
+
+def test_the_number_of_a_region_or_domain_page_is_its_lists():
+    """A region's or a domain's page counts its list in the index (facetrows.number_under):
+    the number of partnerships the page lists."""
+    checked = 0
+    for region in MalianRegion.objects.all():
+        value = facetrows.region_value(REPERTOIRE_DIVISION, region.pk)
+        listed = Partnership.objects.in_regions([region]).count()
+        assert facetrows.number_under(value) == listed, region.slug
+        checked += listed
+    for division in Division.objects.exclude(slug=REPERTOIRE_DIVISION):
+        for unit in AdministrativeUnit.objects.in_division(division).regions():
+            value = facetrows.region_value(division.slug, unit.pk)
+            listed = Partnership.objects.in_units(division, [unit]).count()
+            assert facetrows.number_under(value) == listed, (division.slug, unit.slug)
+    for domain in Domain.objects.all():
+        listed = Partnership.objects.in_domains([domain]).count()
+        assert facetrows.number_under(facetrows.domain_value(domain.pk)) == listed, domain.slug
+    assert checked > 100

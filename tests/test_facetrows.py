@@ -12,6 +12,7 @@ import datetime
 import random
 
 import pytest
+from django.conf import settings
 from django.http import QueryDict
 
 from partnerships import facetrows
@@ -50,7 +51,8 @@ def filterset(params):
 
 def assert_counts_match_the_list(base=""):
     """Every option of every facet of the selection ``base``: its count is the number of
-    partnerships listed with that option chosen (besides ``base``'s other filters)."""
+    partnerships listed with that option chosen (besides ``base``'s other filters). Counted
+    from the index, the list's own count (``selection_total``) is the list's too."""
     facets = _facet_counts(filterset(base))
     checked = 0
     for facet in facets:
@@ -58,8 +60,12 @@ def assert_counts_match_the_list(base=""):
             # The facet ignores its own filter: the option replaces it.
             params = QueryDict(base, mutable=True)
             params.setlist(facet["name"], [option["value"]])
-            listed = filterset(params.urlencode()).qs.count()
+            chosen = filterset(params.urlencode())
+            listed = chosen.qs.count()
             assert option["count"] == listed, (base, facet["name"], option["value"])
+            if settings.FACET_INDEX:
+                _facet_counts(chosen)
+                assert chosen.selection_total == listed, (base, facet["name"], option["value"])
             checked += 1
     return checked
 

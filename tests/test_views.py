@@ -38,9 +38,10 @@ ON_PG = int(connection.vendor == "postgresql")
 PAGES = [
     ("/fr/", 5),
     # The list: its facets are counted in the process's index of the facets' rows
-    # (partnerships/facetindex.py), with no query while only facets filter; then one query
-    # for the options of each of regions, domains, French regions and départements.
-    ("/fr/partenariats/", 9),
+    # (partnerships/facetindex.py), with no query while only facets filter, and so is the
+    # list's own count; then one query for the options of each of regions, domains, French
+    # regions and départements.
+    ("/fr/partenariats/", 8),
     # A search: one more query (the matched passages of the shown page; the search itself is
     # joined to the list's queries), and one per
     # kind of workshop item (6) for the workshops' notes it also finds.
@@ -48,9 +49,9 @@ PAGES = [
     # The facets' counts then read the keys of the search's matches (one query: the facets
     # in use are the index's own).
     # A region filter reads the keys of the region's collectivities first (with_partner_among).
-    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 20 + ON_PG),
-    ("/fr/partenariats/?search=koutiala", 17 + ON_PG),
-    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 11),
+    ("/fr/partenariats/?search=segou&region=segou&domain=sante&ordering=-year", 19 + ON_PG),
+    ("/fr/partenariats/?search=koutiala", 16 + ON_PG),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 10),
     # the fiche and the collectivity page: one more for the workshop items about them; the
     # fiche one more for its events; its related partnerships are at most three bounded
     # queries (same region and domain, then region only, then domain only), after the keys of
@@ -64,12 +65,13 @@ PAGES = [
     ("/fr/regions/?division=2008", 2),
     # its partners on either side: counted, then listed (at most REGION_PARTNERS_MAX each)
     # (the region's collectivities' keys, and the list of domains, counted in the facets'
-    # index)
-    ("/fr/regions/kayes/", 15),
-    ("/fr/regions/kayes/?division=2008", 14),
+    # index, as is the list itself)
+    ("/fr/regions/kayes/", 14),
+    ("/fr/regions/kayes/?division=2008", 13),
     ("/fr/domaines/", 2),
-    # its partnerships and its actions (count, page, budgets), each paginated
-    ("/fr/domaines/sante/", 10),
+    # its partnerships (counted in the facets' index) and its actions (count, page, budgets),
+    # each paginated
+    ("/fr/domaines/sante/", 9),
     # the actions: the divisions, the page, its count and its budgets, one query per facet
     # (4), the totals by domain and the domains' slugs (filtered: one more)
     ("/fr/actions/", 10),
@@ -90,11 +92,12 @@ def test_query_count_of_every_page(client, django_assert_num_queries, warm_memor
 
 # Without a cache shared by every process (no REDIS_URL: settings.FACET_INDEX off), the facets
 # are counted from their rows in SQL: two queries (the rows' values grouped, then their scalars
-# grouped) for the facets whose filter is not in use, two more for each facet whose filter is.
+# grouped) for the facets whose filter is not in use, two more for each facet whose filter is,
+# and the list's count.
 ROWS_PAGES = [
-    ("/fr/partenariats/", 9 + 2),
-    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 11 + 2 + 2 * 2),
-    ("/fr/regions/kayes/", 15 + 1),
+    ("/fr/partenariats/", 8 + 2 + 1),
+    ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 10 + 2 + 2 * 2 + 1),
+    ("/fr/regions/kayes/", 14 + 1 + 1),
 ]
 
 
