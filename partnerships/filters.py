@@ -224,6 +224,14 @@ class FacetsMixin:
     # index (``facet_counts``); None where they are counted in SQL.
     selection_total = None
 
+    def selection_count(self):
+        """The number of rows of ``qs``: from the index where the facets gave it, else one
+        COUNT of the selection without the search's ranking (whose join to the documents made
+        the count of "ecole" at 100,000 partnerships take 0.5 s instead of 0.07 s)."""
+        if self.selection_total is None:
+            self.selection_total = self.qs_without().order_by().count()
+        return self.selection_total
+
     def qs_without(self, *names):
         """The selection of every filter but ``names`` (for the counts of their facets).
 

@@ -80,6 +80,28 @@ def test_counts_within_a_selection_and_a_search():
     assert_counts_match_the_list("search=ecole&kind=commune")
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "search=ecole",
+        "search=koutiala&ordering=-year",
+        "q=eau potable&region=kayes",
+        "division=2016&region=kidal",
+        "domain=sante&domain=education&contacts_start_year_min=1990",
+        "collectivity=kayes",
+        "search=zzzzqqq",
+    ],
+)
+def test_the_list_counts_what_it_lists(params):
+    """The list's count (``selection_count``: from the index, else without the search's
+    ranking) is the number of rows of its query."""
+    chosen = filterset(params)
+    facet_counts_of_the_page = _facet_counts(chosen)
+    assert facet_counts_of_the_page
+    assert chosen.selection_count() == chosen.qs.count()
+
+
 def test_every_seeded_partnership_has_its_row():
     assert FacetRow.objects.count() == Partnership.objects.count()
     row = FacetRow.objects.get(partnership__slug="angers-bamako")

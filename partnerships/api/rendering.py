@@ -4,6 +4,10 @@ Kept apart from viewsets.py on purpose: DRF resolves these dotted paths while it
 module is being imported, so the module they live in must not import DRF's views.
 """
 
+from functools import partial
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
@@ -13,6 +17,18 @@ from rest_framework.renderers import BaseRenderer
 from ..exports import documents_as_csv
 
 MAX_PAGE_SIZE = 200
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how to count its objects (``count``: a function)."""
+
+    def __init__(self, *args, count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count()
 
 
 class Pagination(PageNumberPagination):
@@ -54,6 +70,11 @@ class Pagination(PageNumberPagination):
             raise ValidationError(
                 {self.page_query_param: [_("Valeurs acceptées : un entier à partir de 1.")]}
             )
+        # A FilterSet that counts its selection better than COUNT over the page's query (the
+        # partnerships' search: without its ranking) gives the paginator its count.
+        count = getattr(getattr(view, "filterset", None), "selection_count", None)
+        if count is not None:
+            self.django_paginator_class = partial(CountedPaginator, count=count)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

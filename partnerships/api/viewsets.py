@@ -65,6 +65,8 @@ class FilterBackend(DjangoFilterBackend):
             return queryset
         if not filterset.is_valid():
             raise ValidationError(parameter_errors(filterset))
+        # The pagination asks it for the count of its selection (api/rendering.py).
+        view.filterset = filterset
         return filterset.qs
 
 
