@@ -7,10 +7,12 @@ is a Python integer whose bit *p* is set when the partnership at position *p* ha
 count of a value within a selection is ``(bits & selection).bit_count()``: a few
 microseconds per value, about 20 MB for every value at 100,000 partnerships.
 
-The index must never show a state older than the committed data. Each process keeps its
-own, and learns what changed from a log in the cache every worker shares (Redis in
+The index must never show a state older than the data committed and logged: each process
+keeps its own, and learns what changed from a log in the cache every worker shares (Redis in
 production): the one writer of the rows (``search.index_partnerships``) appends the keys it
-rewrote when its transaction commits. Before each use a reader compares the log's sequence
+rewrote as soon as its transaction commits (between the two, microseconds, a reader may still
+count without the write; a failure to reach the cache then loses the entry, and the other
+workers count without that write until they next read every row, at the latest the next day). Before each use a reader compares the log's sequence
 with its own and reads again the rows of the partnerships named since; an entry it cannot find
 (expired, or the cache emptied) or too many of them, and it reads every row again. A write
 is counted once committed: a transaction rolled back logs nothing, and the writer's own
