@@ -28,14 +28,24 @@ errorlog = "-"
 
 
 def post_worker_init(worker):
-    """What each process keeps in memory built before its first request (repertoire/memory.py)."""
-    from django.db import connections
+    """What each process keeps in memory (repertoire/memory.py) built beside its first
+    requests, in a thread: not before them, since a worker is replaced every ten thousand
+    requests and cached pages, most of them, need neither (at 100,000 partnerships, building
+    both before serving held every reader of a new worker for about 4 s); not by the first
+    reader who needs them either, who would wait the whole build alone."""
+    import threading
 
-    from repertoire import memory
+    def warm_up():
+        from django.db import connections
 
-    try:
-        memory.warm_up()
-    except Exception:  # noqa: BLE001 - the first request builds it again, or shows the error
-        worker.log.exception("warm-up failed")
-    finally:
-        connections.close_all()
+        from repertoire import memory
+
+        try:
+            memory.warm_up()
+        except Exception:  # noqa: BLE001 - a request builds it again, or shows the error
+            worker.log.exception("warm-up failed")
+        finally:
+            # This thread's own connections.
+            connections.close_all()
+
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
