@@ -206,7 +206,9 @@ class FacetIndex:
         """{value without ``prefix``: number of partnerships of ``selection`` (a bitset; None
         for all)} for the values beginning with ``prefix``."""
         counts = {}
-        for value, bits in self.bits.items():
+        # A copy of the items (taken at once, under the GIL): gunicorn's warm-up thread may be
+        # reading rows again into this dict while a request counts.
+        for value, bits in list(self.bits.items()):
             if value.startswith(prefix):
                 n = (bits if selection is None else bits & selection).bit_count()
                 if n:
