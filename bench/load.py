@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
+WORKERS = 2
 
 # Fixed real rows, so that each size measures the same pages: the fiche with the most action
 # rows (in Kayes, the region with the most partnerships, and six domains), Kayes, health.
@@ -239,7 +240,7 @@ def serve(url, port, cache):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(WORKERS),
         ],
         cwd=ROOT,
         env=env,
@@ -248,8 +249,16 @@ def serve(url, port, cache):
     )
 
 
-def measure(label, url, duration, connections, cache):
+def warmed_up_workers(log, offset):
+    with open(log, encoding="utf-8", errors="replace") as lines:
+        lines.seek(offset)
+        return sum("warm-up done" in line for line in lines)
+
+
+def measure(label, url, duration, connections, cache, only=None):
     port = free_port()
+    log = OUT / "gunicorn.log"
+    offset = log.stat().st_size if log.exists() else 0
     server = serve(url, port, cache)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -259,8 +268,15 @@ def measure(label, url, duration, connections, cache):
                     break
             except OSError:
                 time.sleep(0.2)
+        # Running sites are measured, not starting ones: each worker builds what it keeps in
+        # memory in a thread as it starts (gunicorn.conf.py), some 2 s of CPU at 100,000.
+        deadline = time.monotonic() + 120
+        while warmed_up_workers(log, offset) < WORKERS and time.monotonic() < deadline:
+            time.sleep(0.2)
         results = []
         for name, path in ENDPOINTS:
+            if only and not any(word in name for word in only):
+                continue
             status, size, first = get(base + path)
             gzip_size = get(base + path, encoding="gzip")[1]
             load = os.getloadavg()[0]
@@ -320,6 +336,9 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument(
+        "--only", help="comma-separated words: the endpoints whose name holds one (\"fiche,API\")"
+    )
+    parser.add_argument(
         "--cache",
         choices=["on", "off", "both"],
         default="both",
@@ -347,7 +366,8 @@ def main():
         url = prepare(label, size, args.reuse)
         for cache in {"on": [True], "off": [False], "both": [True, False]}[args.cache]:
             name = f"{label}, {'cache' if cache else 'no cache'}"
-            everything[name] = measure(name, url, args.duration, args.connections, cache)
+            only = args.only.split(",") if args.only else None
+            everything[name] = measure(name, url, args.duration, args.connections, cache, only)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (OUT / f"load-{stamp}.json").write_text(json.dumps(everything, indent=2))
 

@@ -291,8 +291,14 @@ def partnership_detail(request, slug):
     domains = list(partnership.domains.all())
     related = related_partnerships(partnership, list(malian_regions), domains)
     actions = list(partnership.actions.all())
+    # One reverse() per domain, not per row.
+    domain_urls = {}
     for action in actions:
         action.amount_eur = action_amount_eur(action.budgets.all())
+        if action.domain:
+            if action.domain_id not in domain_urls:
+                domain_urls[action.domain_id] = reverse("domain_detail", args=[action.domain.slug])
+            action.domain_url = domain_urls[action.domain_id]
     # Every reader sees a contact's role and function; the template shows the person's name
     # and coordinates only to those who may see personal data.
     contacts = list(partnership.contacts.all())
