@@ -336,7 +336,7 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument(
-        "--only", help="comma-separated words: the endpoints whose name holds one (\"fiche,API\")"
+        "--only", help='comma-separated words: the endpoints whose name holds one ("fiche,API")'
     )
     parser.add_argument(
         "--cache",
