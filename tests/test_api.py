@@ -202,6 +202,28 @@ def test_signed_in_callers_get_the_contacts(api):
     )
 
 
+def test_readers_alternating_never_share_fields(api):
+    """Serializer fields are built once per class and copied for each answer
+    (api/serializers.py): a signed-in reader's contacts must not stay in the next anonymous
+    answer, nor an anonymous answer's removal in the next signed-in one, whatever the order."""
+    partnership = Partnership.objects.filter(contacts__email__contains="@").first()
+    url = f"{API}partnerships/{partnership.slug}/"
+    emails = set(partnership.contacts.exclude(email="").values_list("email", flat=True))
+    reader = User.objects.create_user("lectrice")
+    signed_in = APIClient()
+    signed_in.force_authenticate(reader)
+    for client in (signed_in, api, api, signed_in, signed_in, api):
+        text = client.get(url).content.decode()
+        document = json.loads(text)
+        if client is signed_in:
+            assert {c["email"] for c in document["contacts"]} >= emails
+        else:
+            assert "contacts" not in document
+            assert not any(email in text for email in emails)
+        # Empty texts are null in every answer (EmptyAsNullMixin alters the copied fields).
+        assert "" not in document["french_partners"][0]["on_this_fiche"].values()
+
+
 # Filters: one matching and one non-matching case each ---------------------------------------
 
 

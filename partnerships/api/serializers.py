@@ -4,6 +4,8 @@ Fields are described by their model field's help_text (or their own, for compute
 OpenAPI schema shows them in the caller's language.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,6 +32,9 @@ from ..models import (
     first_slug,
 )
 
+# {serializer class: its fields as ModelSerializer builds them} (DocumentSerializer.get_fields).
+_built_fields = {}
+
 
 class DocumentSerializer(serializers.ModelSerializer):
     """The base of every serializer of the API (both apps): the personal-data policy.
@@ -42,7 +47,13 @@ class DocumentSerializer(serializers.ModelSerializer):
     """
 
     def get_fields(self):
-        fields = super().get_fields()
+        # ModelSerializer reads the model's fields and builds each serializer field anew for
+        # every serializer it makes (a document nests ten): built once per class here, then
+        # copied as DRF copies declared fields (about 1.5 ms of a fiche's 20 ms answer).
+        built = _built_fields.get(type(self))
+        if built is None:
+            built = _built_fields[type(self)] = super().get_fields()
+        fields = copy.deepcopy(built)
         # Personal fields are not even read for readers who may not see them (no query spent on
         # them); the schema, generated with a fake view, still documents them.
         view = self.context.get("view")
