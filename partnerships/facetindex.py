@@ -27,8 +27,9 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from .models import FacetRow, state_case
@@ -79,6 +80,19 @@ def everything_changed():
     """Rows were written behind the writer's back (bench/generate.py's COPY)."""
     if enabled():
         _append(EVERYTHING)
+
+
+def _read_keys(queryset) -> list:
+    """The keys a ``values_list("pk", flat=True)`` queryset selects, fetched whole by the
+    driver: Django's row iterator cost more than the query for a search matching a third of
+    100,000 partnerships (65 ms of Python for 36,690 keys)."""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a selection known to be empty (queryset.none())
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [key for (key,) in cursor.fetchall()]
 
 
 def _bits(positions, size) -> int:
@@ -192,8 +206,9 @@ class FacetIndex:
 
     def selection(self, keys) -> int:
         """The bitset of partnership keys ``keys`` (a queryset of keys, or keys)."""
-        position = self.position
-        found = (position.get(key) for key in keys)
+        if isinstance(keys, QuerySet):
+            keys = _read_keys(keys)
+        found = map(self.position.get, keys)
         return _bits([p for p in found if p is not None], len(self.values_at))
 
     def any_of(self, values) -> int:

@@ -31,7 +31,7 @@ from .models import (
     PartnershipStatus,
     has_partner,
 )
-from .search import flush_pending, matching, search_partnerships
+from .search import flush_pending, in_rank_order, matching, search_partnerships
 from .validators import validate_year
 
 FIRST_DECADE, LAST_DECADE = 1960, 2000
@@ -42,6 +42,10 @@ def decade_choices():
 
 
 def french_region_choices():
+    return dataversion.kept("french-regions", _french_region_choices)
+
+
+def _french_region_choices():
     names = (
         Collectivity.objects.filter(country=Country.FRANCE)
         .exclude(french_region="")
@@ -53,6 +57,10 @@ def french_region_choices():
 
 
 def department_choices():
+    return dataversion.kept("departments", _department_choices)
+
+
+def _department_choices():
     rows = (
         Collectivity.objects.filter(country=Country.FRANCE)
         .exclude(department_code="")
@@ -270,6 +278,9 @@ def _facet(filterset, name, rows, keep_empty=True):
 
 
 class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
+    # The folded words of a search that ranks by names alone (set by filter_search).
+    ranked_by_names = None
+
     search = django_filters.CharFilter(
         method="filter_search",
         label=_("Recherche"),
@@ -408,7 +419,9 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
             return queryset
         # One indexed lookup joined to the list's query (partnerships/search.py): each facet's
         # query repeats it rather than listing the matches' keys.
-        return search_partnerships(queryset, value)
+        found = search_partnerships(queryset, value)
+        self.ranked_by_names = getattr(found, "ranked_by_names", None)
+        return found
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
@@ -429,8 +442,19 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         # A search ranks its results unless the visitor asked for another order.
-        if self.search_words and not self.form.cleaned_data.get("ordering"):
+        if self.ranks_by_search():
             queryset = queryset.order_by("-search_rank", "title", "slug")
+        return queryset
+
+    def ranks_by_search(self):
+        return bool(self.search_words) and not self.form.cleaned_data.get("ordering")
+
+    def pages_of(self, queryset):
+        """What a paginator slices for ``queryset`` (``qs``, perhaps with more to fetch per
+        row): itself, or a search's results read tier by tier (search.NameTiers)."""
+        self.qs  # noqa: B018 - filtering is what tells how the search ranks
+        if self.ranks_by_search():
+            return in_rank_order(queryset, self)
         return queryset
 
 

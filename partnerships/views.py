@@ -167,7 +167,9 @@ def partnership_list(request):
         return error
     # The facets first: counted from the process's index, they count the list too.
     facets = facet_counts(filterset)
-    page, error = paginate(request, filterset.qs.for_list(), count=filterset.selection_count())
+    page, error = paginate(
+        request, filterset.pages_of(filterset.qs.for_list()), count=filterset.selection_count()
+    )
     if error:
         return error
     search = filterset.search_words

@@ -103,12 +103,14 @@ def reference_tables():
 def facet_index(settings):
     """The facets counted from the process's index, as in production (Redis); each test starts
     without one, since the database it was read from was rolled back behind the log."""
-    from partnerships import facetindex
+    from partnerships import dataversion, facetindex
 
     settings.FACET_INDEX = True
     facetindex.forget()
+    dataversion.forget_kept()
     yield
     facetindex.forget()
+    dataversion.forget_kept()
 
 
 @pytest.fixture(autouse=True)

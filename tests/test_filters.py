@@ -9,6 +9,7 @@ from partnerships.filters import PartnershipFilter, facet_counts
 from partnerships.models import Partnership, PartnershipMember
 
 from .factories import (
+    CollectivityFactory,
     MalianCollectivityFactory,
     MalianRegionFactory,
     PartnershipFactory,
@@ -207,3 +208,22 @@ def test_region_filter_on_new_rows():
         )
     assert slugs({"division": "2008", "region": "test-region"}) == {partnership.slug}
     assert facets({"division": "2008"})["region"]["test-region"] == (1, False)
+
+
+def test_the_french_choices_are_kept_until_the_data_changes(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The filters' French regions and departments are read once per data version
+    (dataversion.kept): not again while nothing is written, again once a write commits."""
+    from partnerships.filters import department_choices, french_region_choices
+
+    regions = french_region_choices()
+    departments = department_choices()
+    with django_assert_num_queries(0):
+        assert french_region_choices() == regions and department_choices() == departments
+    with django_capture_on_commit_callbacks(execute=True):
+        CollectivityFactory(
+            french_region="Zzz Nouvelle-Région", department_code="999", department="Essai"
+        )
+    assert ("Zzz Nouvelle-Région", "Zzz Nouvelle-Région") in french_region_choices()
+    assert ("999", "Essai (999)") in department_choices()

@@ -117,6 +117,41 @@ def test_a_word_found_everywhere_ranks_by_names_then_title(monkeypatch):
     assert expected_key(order[0])[0] == -3 and expected_key(order[-1])[0] > -3
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="NameTiers: PostgreSQL")
+@pytest.mark.parametrize("words", ["mopti", "kayes", "commune", "ecole", "eau potable", "eau"])
+def test_pages_read_tier_by_tier_are_the_ranked_order(monkeypatch, words):
+    """search.NameTiers reads a page of a search ranked by names without sorting every match:
+    every slice of it, at every offset and across its tiers' edges, must be the same rows as
+    the ranked order read whole (and the HTML list and the API page the same)."""
+    from partnerships.filters import PartnershipFilter
+    from partnerships.search import NameTiers
+
+    monkeypatch.setattr("partnerships.search.RANKED_MAX", 3)
+    filterset = PartnershipFilter({"search": words}, queryset=Partnership.objects.all())
+    ordered = filterset.qs
+    expected = list(ordered.values_list("slug", flat=True))
+    pages = filterset.pages_of(ordered)
+    if len(fold(words)) < 3:  # no trigram to find names by: the plain order
+        assert pages is ordered
+        return
+    assert isinstance(pages, NameTiers) and len(expected) > 3
+    for size in (1, 2, 5, 20):
+        for start in range(0, len(expected) + 2):
+            got = [p.slug for p in pages[start : start + size]]
+            assert got == expected[start : start + size], (size, start)
+    # The deep pages' other way round gives the same rows.
+    monkeypatch.setattr(NameTiers, "DEEP", 2)
+    assert [p.slug for p in pages[1:9]] == expected[1:9]
+    assert [p.slug for p in pages[2:9]] == expected[2:9]
+
+    client = APIClient()
+    api = client.get("/api/v1/partnerships/", {"search": words, "page_size": 4, "page": 2})
+    assert [d["slug"] for d in api.json()["results"]] == expected[4:8]
+    html = client.get(reverse("partnership_list"), {"search": words}).content.decode()
+    positions = [html.find(f'/partenariats/{slug}/"') for slug in expected[:20]]
+    assert -1 not in positions and positions == sorted(positions)
+
+
 # --- the stored search document ---------------------------------------------------------------
 
 

@@ -72,9 +72,14 @@ class Pagination(PageNumberPagination):
             )
         # A FilterSet that counts its selection better than COUNT over the page's query (the
         # partnerships' search: without its ranking) gives the paginator its count.
-        count = getattr(getattr(view, "filterset", None), "selection_count", None)
+        filterset = getattr(view, "filterset", None)
+        count = getattr(filterset, "selection_count", None)
         if count is not None:
             self.django_paginator_class = partial(CountedPaginator, count=count)
+        # A search's results may be read tier by tier (partnerships/search.py, NameTiers).
+        pages_of = getattr(filterset, "pages_of", None)
+        if pages_of is not None:
+            queryset = pages_of(queryset)
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
