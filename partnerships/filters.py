@@ -9,6 +9,7 @@ from collections import Counter
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Count, F, Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,13 @@ from .models import (
     PartnershipStatus,
     has_partner,
 )
-from .search import flush_pending, in_rank_order, matching, search_partnerships
+from .search import (
+    flush_pending,
+    in_rank_order,
+    matching,
+    matching_keys,
+    search_partnerships,
+)
 from .validators import validate_year
 
 FIRST_DECADE, LAST_DECADE = 1960, 2000
@@ -419,9 +426,34 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
             return queryset
         # One indexed lookup joined to the list's query (partnerships/search.py): each facet's
         # query repeats it rather than listing the matches' keys.
-        found = search_partnerships(queryset, value)
+        # On PostgreSQL the matches' keys are read once (facets, count, ranking use them).
+        count = len(self.search_keys()) if connections[queryset.db].vendor == "postgresql" else None
+        found = search_partnerships(queryset, value, match_count=count)
         self.ranked_by_names = getattr(found, "ranked_by_names", None)
         return found
+
+    def search_keys(self):
+        """The keys of every partnership the search matches (search.matching_keys), read once
+        per request."""
+        if not hasattr(self, "_search_keys"):
+            self._search_keys = matching_keys(self.search_words, self.queryset.db)
+        return self._search_keys
+
+    def searches_only(self, *ignored):
+        """Whether the selection, but for the filters ``ignored``, is the search's matches
+        alone: a search, no other filter, over every partnership."""
+        data = self.form.cleaned_data
+        others = (*ignored, "ordering", "division", *SEARCH_FILTERS)
+        return (
+            bool(self.search_words)
+            and not self.queryset.query.has_filters()
+            and not any(data.get(key) for key in data if key not in others)
+        )
+
+    def selection_count(self):
+        if self.selection_total is None and self.searches_only():
+            self.selection_total = len(self.search_keys())
+        return super().selection_count()
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_domain(self, queryset, name, value):
@@ -597,7 +629,10 @@ def _counts_from_index(filterset, index, prefixes, in_use):
     }
     rest = index.everything
     if any(data.get(key) for key in data if key not in (*chosen, "ordering", "division")):
-        keys = filterset.qs_without(*chosen).order_by().values_list("pk", flat=True)
+        if filterset.searches_only(*chosen):
+            keys = filterset.search_keys()
+        else:
+            keys = filterset.qs_without(*chosen).order_by().values_list("pk", flat=True)
         rest = index.selection(keys)
 
     def selection(without):

@@ -405,7 +405,8 @@ def test_page_size_is_chosen_by_the_caller_and_the_order_is_stable(api):
 # of the selection without the search's ranking, which reads those keys once more.
 LIST_QUERIES = {
     "partnerships/": 9,
-    # on PostgreSQL one more: too many matches to rank them all (search.RANKED_MAX)?
+    # on PostgreSQL one more: the keys of the search's matches, whose number tells whether
+    # there are too many to rank them all (search.RANKED_MAX)
     "partnerships/?region=kayes&search=eau": 12 + (connection.vendor == "postgresql"),
     # actions and collectivities read the divisions too (their `region` is read in one)
     "collectivities/?region=kayes": 5,

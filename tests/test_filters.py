@@ -227,3 +227,22 @@ def test_the_french_choices_are_kept_until_the_data_changes(
         )
     assert ("Zzz Nouvelle-Région", "Zzz Nouvelle-Région") in french_region_choices()
     assert ("999", "Essai (999)") in department_choices()
+
+
+@pytest.mark.parametrize("words", ["segou", "eau", "ecole", "commune", "koutialla", "zzzzqqq"])
+def test_a_search_counts_its_matches_keys(words):
+    """Without facets (the API), a search alone is counted by the keys of its matches
+    (search.matching_keys), read once; with another filter or over fewer partnerships, by a
+    COUNT of its selection: each equals the number of rows listed."""
+    data = QueryDict(urlencode({"search": words}))
+    alone = PartnershipFilter(data, queryset=Partnership.objects.all())
+    assert alone.is_valid()
+    assert alone.searches_only()
+    assert alone.selection_count() == alone.qs.count() == len(set(alone.search_keys()))
+    fewer = Partnership.objects.filter(contacts_start_year__gte=2000)
+    restricted = PartnershipFilter(data, queryset=fewer)
+    assert restricted.is_valid() and not restricted.searches_only()
+    assert restricted.selection_count() == restricted.qs.count()
+    both = PartnershipFilter(QueryDict(urlencode({"search": words, "kind": "commune"})))
+    assert both.is_valid() and not both.searches_only()
+    assert both.selection_count() == both.qs.count()
