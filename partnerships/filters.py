@@ -424,9 +424,9 @@ class PartnershipFilter(FacetsMixin, DivisionMixin, django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if name == "q" and self.form.cleaned_data.get("search"):
             return queryset
-        # One indexed lookup joined to the list's query (partnerships/search.py): each facet's
-        # query repeats it rather than listing the matches' keys.
-        # On PostgreSQL the matches' keys are read once (facets, count, ranking use them).
+        # One indexed lookup joined to the list's query (partnerships/search.py). On
+        # PostgreSQL the matches' keys are read first, once per request: their number decides
+        # the ranking, and they count a search alone and select its facets in the index.
         count = len(self.search_keys()) if connections[queryset.db].vendor == "postgresql" else None
         found = search_partnerships(queryset, value, match_count=count)
         self.ranked_by_names = getattr(found, "ranked_by_names", None)

@@ -524,8 +524,9 @@ class NameTiers:
 
 
 def in_rank_order(queryset, found):
-    """``queryset`` (the FilterSet's, ordered by rank), or its NameTiers where ``found`` (what
-    search_partnerships returned) ranked by names alone."""
+    """``queryset`` (the FilterSet's, ordered by rank), or its NameTiers where the search
+    ranked by names alone: ``found`` holds its folded words as ``ranked_by_names`` (what
+    search_partnerships returned, or the FilterSet that kept them from it)."""
     folded = getattr(found, "ranked_by_names", None)
     # The trigram index finds names holding at least one trigram (3 characters).
     if folded and len(folded) >= 3:
