@@ -472,7 +472,8 @@ class NameTiers:
     The first two are found through the names' trigram index and are few; the last is read by
     walking the title index, checking each fiche, until the page is full: about a millisecond
     for "ecole" at 100,000 partnerships where sorting its 36,690 matches took 120 ms.
-    A paginator slices it (the count is given to the paginator by the FilterSet).
+    A paginator slices it; its count is given to the paginator (the FilterSet's
+    ``selection_count``): a COUNT of the ranked query would cost what this saves.
     """
 
     # From this row on, the matches are sorted by rank instead (page 100 of "ecole": 130 ms
@@ -515,12 +516,6 @@ class NameTiers:
             start = 0
             stop = None if stop is None else stop - end
         return found
-
-    def count(self):
-        return self.queryset.count()
-
-    def __len__(self):
-        return self.count()
 
 
 def in_rank_order(queryset, found):
