@@ -23,7 +23,10 @@ counts without its edit. The index is used only where every process shares that 
 would never hear of an edit. The state depends on the day: a new day reads every row again.
 """
 
+import re
 import threading
+from collections import Counter
+from itertools import chain
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,6 +45,9 @@ ENTRY_SECONDS = 24 * 3600
 MOST_ENTRIES = 200
 MOST_KEYS = 5000
 EVERYTHING = "*"
+# The values kept per row, as collectivity keys, and tallied, without a bitset each
+# (facetrows.partner_value).
+TALLIED = "partner:"
 
 
 def enabled() -> bool:
@@ -113,6 +119,8 @@ class FacetIndex:
     def _clear(self):
         self.position = {}  # partnership key -> position
         self.values_at = []  # position -> the values of its row (None: no row any more)
+        self.tallied_at = []  # position -> its row's partners (TALLIED): collectivity keys
+        self.country = {}  # collectivity key -> its country
         self.bits = {}  # value -> bitset
         self.everything = 0
 
@@ -132,15 +140,29 @@ class FacetIndex:
             values = [*values, f"state:{state}", f"status:{status}"]
             if decade is not None:
                 values.append(f"decade:{decade}")
-            yield key, tuple(shared.setdefault(value, value) for value in values)
+            yield (
+                key,
+                tuple(shared.setdefault(v, v) for v in values if not v.startswith(TALLIED)),
+                tuple(self._partner(shared, v) for v in values if v.startswith(TALLIED)),
+            )
+
+    def _partner(self, shared, value):
+        """The collectivity key of the value "partner:FR:12" (12), its country kept."""
+        key = shared.get(value)
+        if key is None:
+            country, key = value[len(TALLIED) :].split(":")
+            key = shared[value] = int(key)
+            self.country[key] = country
+        return key
 
     def _read_everything(self):
         self._clear()
         positions = {}
-        for key, values in self._rows():
+        for key, values, tallied in self._rows():
             position = len(self.values_at)
             self.position[key] = position
             self.values_at.append(values)
+            self.tallied_at.append(tallied)
             for value in values:
                 positions.setdefault(value, []).append(position)
         size = len(self.values_at)
@@ -148,7 +170,7 @@ class FacetIndex:
         self.everything = (1 << size) - 1
 
     def _read_again(self, ids):
-        found = dict(self._rows(ids))
+        found = {key: (values, tallied) for key, values, tallied in self._rows(ids)}
         for key in ids:
             position = self.position.get(key)
             if position is not None:
@@ -156,19 +178,21 @@ class FacetIndex:
                 for value in self.values_at[position] or ():
                     self.bits[value] &= mask
                 self.everything &= mask
-                self.values_at[position] = None
-            values = found.get(key)
-            if values is None:
+                self.values_at[position] = self.tallied_at[position] = None
+            if key not in found:
                 continue
+            values, tallied = found[key]
             if position is None:
                 position = len(self.values_at)
                 self.position[key] = position
                 self.values_at.append(None)
+                self.tallied_at.append(None)
             bit = 1 << position
             for value in values:
                 self.bits[value] = self.bits.get(value, 0) | bit
             self.everything |= bit
             self.values_at[position] = values
+            self.tallied_at[position] = tallied
 
     def refresh(self):
         """Bring the index up to the log (and to the day)."""
@@ -230,7 +254,27 @@ class FacetIndex:
                     counts[value[len(prefix) :]] = n
         return counts
 
+    def tally(self, selection) -> Counter:
+        """{collectivity key: number of partnerships of ``selection`` (a bitset) it is a
+        partner of}, from the TALLIED values (their countries in ``country``)."""
+        # The list as it is now: gunicorn's warm-up thread may be reading every row again
+        # into a new one meanwhile (a position beyond it, or a row gone, has nothing).
+        tallied_at = self.tallied_at
+        size = len(tallied_at)
+        rows = (tallied_at[p] for p in positions(selection & self.everything) if p < size)
+        # One Counter over every row's keys (its loop in C, integers hashed as themselves): a
+        # Counter.update per row took 18 ms for Kayes's 8,300 rows, this 3.
+        return Counter(chain.from_iterable(row for row in rows if row))
 
+
+def positions(bits) -> list:
+    """The positions of the bits set in ``bits``, in order."""
+    # The binary digits read from the lowest, found by the regular expression engine's loop:
+    # a Python loop over 100,000 bits took 8 ms.
+    return [match.start() for match in _ONE.finditer(format(bits, "b")[::-1])]
+
+
+_ONE = re.compile("1")
 _indexes = {}
 # gunicorn's warm-up thread and the first request may ask at once: one index, built once.
 _indexes_lock = threading.Lock()

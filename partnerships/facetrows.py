@@ -2,13 +2,14 @@
 
 A FacetRow holds, per partnership, one string per facet value ("domain:7",
 "region:2023:45" for a region of the 2023 division, "region:2008:3" for a 2008 region,
-"department:75", "french_region:Île-de-France", "kind:commune") and the scalar values
-(status, year of first contacts, latest event). The lists count a selection's facets from
-these rows in two queries: one pass over the selection's values grouped, one grouping of its
-scalars. At 100,000 partnerships the link tables joined to partners and placements took 0.3
-to 0.5 s per facet; one pass over the narrow rows takes 0.2 to 0.4 s for all of them (about
-15 values a row). Counts over every partnership stay on the link tables' indexes (home page,
-maps): there, reading every row's values is the slower way.
+"department:75", "french_region:Île-de-France", "kind:commune", "partner:FR:12" for a
+French partner) and the scalar values (status, year of first contacts, latest event). The
+lists count a selection's facets from these rows in two queries: one pass over the
+selection's values grouped, one grouping of its scalars. At 100,000 partnerships the link
+tables joined to partners and placements took 0.3 to 0.5 s per facet; one pass over the
+narrow rows takes 0.2 to 0.4 s for all of them (about 15 values a row). Counts over every
+partnership stay on the link tables' indexes (home page, maps): there, reading every row's
+values is the slower way.
 
 Rows are written by ``search.index_partnerships`` (the one writer of what is derived from a
 partnership, on every write path) through ``row_of``; they are read here only.
@@ -34,6 +35,12 @@ def domain_value(key="") -> str:
     return f"domain:{key}"
 
 
+def partner_value(country, key) -> str:
+    """The value of a partner of ``country`` ("FR", "ML"): tallied per row by the index
+    (``facetindex.TALLIED``), never a facet of the lists."""
+    return f"{facetindex.TALLIED}{country}:{key}"
+
+
 def row_of(partnership) -> FacetRow:
     """The row of a partnership whose members (collectivity with its placements and their
     division), domains and events are prefetched."""
@@ -41,6 +48,7 @@ def row_of(partnership) -> FacetRow:
     for member in partnership.members.all():
         collectivity = member.collectivity
         values.add(f"kind:{collectivity.kind}")
+        values.add(partner_value(collectivity.country, collectivity.pk))
         if collectivity.malian_region_id:
             values.add(region_value(REPERTOIRE_DIVISION, collectivity.malian_region_id))
         for placement in collectivity.placements.all():
@@ -156,3 +164,16 @@ def counted_over_all(objects, prefix, in_sql):
     if index is None:
         return in_sql
     return counted(objects, prefix, None, None)
+
+
+def partners_under(value, using="default"):
+    """{country: {collectivity key: number of partnerships counted under ``value`` it is a
+    partner of}}, from the process's index; None where it is off."""
+    index = facetindex.current(using)
+    if index is None:
+        return None
+    partners = {}
+    country = index.country.get  # (None: a key read meanwhile by a whole read of the rows)
+    for key, n in index.tally(index.bits.get(value, 0)).items():
+        partners.setdefault(country(key), {})[key] = n
+    return partners

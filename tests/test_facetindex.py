@@ -42,17 +42,30 @@ def by_keys(index):
     return found
 
 
+def partners_by_keys(index):
+    """{partnership key: its partners as (country, collectivity key)}, from the tallied rows."""
+    return {
+        key: sorted((index.country[c], c) for c in index.tallied_at[position])
+        for key, position in index.position.items()
+        if index.tallied_at[position] is not None
+    }
+
+
 def assert_same_as_a_fresh_read(index):
     index.refresh()
-    assert by_keys(index) == by_keys(FacetIndex("default").refresh())
+    fresh = FacetIndex("default").refresh()
+    assert by_keys(index) == by_keys(fresh)
+    assert partners_by_keys(index) == partners_by_keys(fresh)
     everything = {key for key, p in index.position.items() if index.everything >> p & 1}
     assert everything == set(FacetRow.objects.values_list("partnership_id", flat=True))
 
 
 def random_write(rng, partnerships, domains):
     partnership = rng.choice(partnerships)
-    kind = rng.randrange(5)
-    if kind == 0:
+    kind = rng.randrange(6)
+    if kind == 5:
+        PartnershipMemberFactory(partnership=partnership)
+    elif kind == 0:
         partnership.domains.add(rng.choice(domains))
     elif kind == 1:
         partnership.domains.clear()

@@ -111,6 +111,31 @@ def test_every_seeded_partnership_has_its_row():
     assert row.facet_values == sorted(set(row.facet_values))
 
 
+def test_the_migration_gives_rows_written_before_it_their_partners():
+    """Rows written before the partners were among their values (migration 0018) get them
+    from the migration: each row then equals one written from scratch; reversed, none holds
+    a partner."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("partnerships.migrations.0018_facet_rows_partners")
+    editor = SimpleNamespace(connection=connection)
+    migration.remove_partners(apps, editor)
+    rows = FacetRow.objects.values_list("facet_values", flat=True)
+    assert not any(v.startswith("partner:") for values in rows for v in values)
+    migration.add_partners(apps, editor)
+    partnerships = list(Partnership.objects.order_by("pk"))
+    assert len(partnerships) > 100
+    for partnership in partnerships:
+        assert stored_row(partnership) == fresh_row(partnership), partnership.slug
+    row = FacetRow.objects.get(partnership__slug="angers-bamako")
+    angers = Collectivity.objects.get(slug="angers")
+    assert f"partner:FR:{angers.pk}" in row.facet_values
+
+
 def fields(row):
     return (
         row.facet_values,

@@ -60,11 +60,13 @@ PAGES = [
     # the divisions, then the regions (today's with their predecessors)
     ("/fr/regions/", 3),
     ("/fr/regions/?division=2008", 2),
-    # its partners on either side: listed with their number (at most REGION_PARTNERS_MAX each)
-    # (the region's collectivities' keys, and the list of domains, counted in the facets'
-    # index, as is the list itself)
-    ("/fr/regions/kayes/", 12),
-    ("/fr/regions/kayes/?division=2008", 11),
+    # its partners on either side: listed with their number (at most REGION_PARTNERS_MAX each),
+    # tallied in the facets' index, then the keys of the Malian ones placed in the region and
+    # the shown of each side read (a tie cut at the last place shown would read its keys by
+    # name: none at this size) (the region's collectivities' keys, and the list of domains,
+    # counted in the index, as is the list itself)
+    ("/fr/regions/kayes/", 13),
+    ("/fr/regions/kayes/?division=2008", 12),
     ("/fr/domaines/", 2),
     # its partnerships (counted in the facets' index) and its actions (count, page, budgets),
     # each paginated
@@ -94,7 +96,9 @@ def test_query_count_of_every_page(client, django_assert_num_queries, warm_memor
 ROWS_PAGES = [
     ("/fr/partenariats/", 8 + 2 + 1),
     ("/fr/partenariats/?division=2008&region=kayes&kind=commune&page=2", 10 + 2 + 2 * 2 + 2),
-    ("/fr/regions/kayes/", 12 + 1 + 1),
+    # (and its partners ranked by the link tables: one query a side, where the index reads
+    # the Malian ones' keys and each side's shown)
+    ("/fr/regions/kayes/", 13 + 1 + 1 - 1),
 ]
 
 
@@ -444,6 +448,49 @@ def test_the_site_search_also_finds_the_workshops_notes(client):
     page = client.get("/fr/partenariats/", {"search": "Koutiala"}).content.decode()
     assert "#reponse-13" not in page
     assert "Dans les notes des ateliers" not in client.get("/fr/partenariats/").content.decode()
+
+
+@pytest.mark.parametrize("most", [3, 60])
+def test_a_region_pages_partners_from_the_index_are_the_querys(
+    client, settings, facet_index, monkeypatch, most
+):
+    """Every region page of every division ranks the same French and Malian partners, with
+    the same numbers, whether tallied in the process's index (facetrows.partners_under) or
+    grouped by the query over the link tables; with 3 shown, those tied at the last place are
+    cut by name in both."""
+    from partnerships import facetrows, views
+    from partnerships.models import REPERTOIRE_DIVISION, AdministrativeUnit, Division
+
+    monkeypatch.setattr(views, "REGION_PARTNERS_MAX", most)
+    pages = [(REPERTOIRE_DIVISION, r.slug, r.pk) for r in MalianRegion.objects.all()]
+    for division in Division.objects.exclude(slug=REPERTOIRE_DIVISION):
+        units = AdministrativeUnit.objects.in_division(division).regions()
+        pages += [(division.slug, unit.slug, unit.pk) for unit in units]
+
+    def partners(division, slug):
+        url = reverse("region_detail", args=[slug]) + f"?division={division}"
+        context = client.get(url).context
+        return [
+            (side["total"], [(c.pk, c.partnership_count) for c in side["list"]])
+            for side in (context["french_collectivities"], context["malian_collectivities"])
+        ]
+
+    shown = cut_ties = 0
+    for division, slug, key in pages:
+        settings.FACET_INDEX = True
+        from_index = partners(division, slug)
+        counts = facetrows.partners_under(facetrows.region_value(division, key))
+        settings.FACET_INDEX = False
+        assert from_index == partners(division, slug), (division, slug)
+        french = from_index[0][1]
+        shown += len(french)
+        if french and len(french) == most:
+            last = min(n for _key, n in french)
+            tied = [k for k, n in counts["FR"].items() if n == last]
+            cut_ties += len(tied) > sum(1 for _key, n in french if n == last)
+    assert shown > 50
+    if most == 3:
+        assert cut_ties >= 3
 
 
 def test_a_region_page_lists_the_most_partnered_when_there_are_many(client, monkeypatch):
