@@ -296,7 +296,9 @@ def partnership_detail(request, slug):
     # One reverse() per domain, not per row.
     domain_urls = {}
     for action in actions:
-        action.amount_eur = action_amount_eur(action.budgets.all())
+        # The template loops over this list (an .all() per row cost a queryset each).
+        action.budget_rows = list(action.budgets.all())
+        action.amount_eur = action_amount_eur(action.budget_rows)
         if action.domain:
             if action.domain_id not in domain_urls:
                 domain_urls[action.domain_id] = reverse("domain_detail", args=[action.domain.slug])
@@ -319,6 +321,7 @@ def partnership_detail(request, slug):
         "actions_costed": sum(1 for a in actions if a.amount_eur is not None),
         "related": related,
         "related_regions": list(malian_regions.values()),
+        "domains": domains,
         "related_domains": domains,
         "is_listed": partnership.status == PartnershipStatus.LISTED,
         "panels": panels_for(request, "fiche", partnership),

@@ -5,11 +5,13 @@ from django.db import IntegrityError, transaction
 
 from partnerships.models import (
     Budget,
+    BudgetKind,
     Collectivity,
     Country,
     Currency,
     MalianRegion,
     Partnership,
+    PartnershipStatus,
 )
 
 from .factories import (
@@ -79,3 +81,24 @@ def test_partners_are_split_by_side_in_printed_order():
     assert fetched.french_partners == [first.collectivity, second.collectivity]
     assert fetched.malian_partners == [malian.collectivity]
     assert Collectivity.objects.filter(partnerships=partnership).count() == 3
+
+
+def test_choice_labels_follow_the_language_and_keep_unknown_values():
+    """get_FOO_display reads each field's labels from a dict built once (ChoiceLabels): the
+    labels stay lazy, so each reader gets their language, as Django's own."""
+    from django.utils import translation
+
+    budget = BudgetFactory(kind=BudgetKind.TOTAL)
+    partnership = budget.partnership
+    with translation.override("fr"):
+        assert budget.get_kind_display() == "total"
+        assert partnership.get_status_display() == PartnershipStatus(partnership.status).label
+        french = partnership.get_status_display()
+    with translation.override("en"):
+        english = partnership.get_status_display()
+    assert french != english
+    with translation.override("en"):
+        assert english == str(PartnershipStatus(partnership.status).label)
+    # A value outside the choices (old data) is shown as it is stored.
+    budget.kind = "legacy"
+    assert budget.get_kind_display() == "legacy"
