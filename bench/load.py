@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
 WRK_SCRIPT = Path(__file__).with_name("wrk_report.lua")
-WORKERS = 2
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 # Fixed real rows, so that each size measures the same pages: the fiche with the most action
 # rows (in Kayes, the region with the most partnerships, and six domains), Kayes, health.

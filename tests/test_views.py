@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +20,7 @@ from partnerships.models import (
 
 from .factories import (
     ActionFactory,
+    BudgetFactory,
     CollectivityFactory,
     ContactFactory,
     DomainFactory,
@@ -513,3 +515,48 @@ def test_a_region_page_lists_the_most_partnered_when_there_are_many(client, monk
     html = response.content.decode()
     assert f"Les 3 plus actives sur {french['total']}, par ordre alphabétique." in html
     assert 'href="/fr/partenariats/?division=2008&amp;region=kayes#list"' in html
+
+
+def test_a_fiches_action_rows_escape_mask_and_break_lines_as_the_template_did(client):
+    """The actions table's rows are written by a template tag (directory.action_rows), not a
+    template loop: each cell is still escaped, masked for the reader and broken into lines."""
+    partnership = PartnershipFactory(slug="lignes-d-actions")
+    domain = DomainFactory(slug="sante-test", name="Santé & hygiène")
+    action = ActionFactory(
+        partnership=partnership,
+        domain=domain,
+        domain_as_printed='SANTE "<b>"',
+        description="<script>alert(1)</script>\r\nappeler le 04 42 91 91 29",
+        period_as_printed="2005\r2007",
+        budget_as_printed="1 000 € (total)",
+    )
+    ActionFactory(partnership=partnership, domain=None, domain_as_printed="<i>DIVERS</i>")
+    for position, kind, amount in ((1, "action", "600"), (2, "total", "1000")):
+        BudgetFactory(
+            partnership=partnership,
+            action=action,
+            position=position,
+            kind=kind,
+            amount=Decimal(amount),
+        )
+    url = reverse("partnership_detail", args=["lignes-d-actions"])
+    html = client.get(url).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in html
+    assert (
+        "04 42 91 91 29" not in html
+        and "[coordonnées réservées aux utilisateurs connectés]" in html
+    )
+    assert '<a href="/fr/domaines/sante-test/">Santé &amp; hygiène</a><br>' in html
+    assert '<span class="small printed">SANTE &quot;&lt;b&gt;&quot;</span>' in html
+    assert '<th scope="row">&lt;i&gt;DIVERS&lt;/i&gt;</th>' in html
+    assert '<td data-label="Période">2005<br>2007</td>' in html
+    # Amounts in the reader's language, with no-break spaces; the total said so.
+    assert (
+        '<td class="num" data-label="En euros">600\u00a0€<br>1\u00a0000\u00a0€ (total)</td>' in html
+    )
+    client.force_login(get_user_model().objects.create_user("staff", password="x"))
+    html = client.get(url).content.decode()
+    assert "appeler le 04 42 91 91 29" in html
+    english = client.get(url.replace("/fr/", "/en/", 1)).content.decode()
+    assert '<td data-label="Period">2005<br>2007</td>' in english
+    assert "€600<br>€1,000 (total)" in english
