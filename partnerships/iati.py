@@ -191,7 +191,7 @@ def budget_periods(partnership) -> list[tuple[int, int, Decimal]]:
     left out (they sum rows). Periods overlap where the table's actions do."""
     periods = defaultdict(Decimal)
     for action in partnership.actions.all():
-        for budget in action.budgets.all():
+        for budget in action.budget_rows:
             if budget.kind == BudgetKind.TOTAL:
                 continue
             if budget.year:

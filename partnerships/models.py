@@ -653,7 +653,11 @@ class PartnershipQuerySet(SlugQuerySet):
             "budgets",
             models.Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("domain").prefetch_related("budgets"),
+                # Into a list (Action.budget_rows): a prefetch into each action's manager filters
+                # a queryset per action, 1.8 ms of a fiche's 60 actions.
+                queryset=Action.objects.select_related("domain").prefetch_related(
+                    models.Prefetch("budgets", to_attr="prefetched_budgets")
+                ),
             ),
             "domains",
             models.Prefetch("events", queryset=PartnershipEvent.objects.select_related("source")),
@@ -1192,6 +1196,12 @@ class Action(models.Model):
 
     def __str__(self):
         return self.domain_as_printed or (self.description or "")[:60]
+
+    @property
+    def budget_rows(self) -> list:
+        """Its Budget rows: those PartnershipQuerySet.for_document prefetched, else read."""
+        prefetched = getattr(self, "prefetched_budgets", None)
+        return list(self.budgets.all()) if prefetched is None else prefetched
 
     def natural_key(self):
         return (*self.partnership.natural_key(), self.position)

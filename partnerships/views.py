@@ -296,8 +296,6 @@ def partnership_detail(request, slug):
     # One reverse() per domain, not per row.
     domain_urls = {}
     for action in actions:
-        # The template loops over this list (an .all() per row cost a queryset each).
-        action.budget_rows = list(action.budgets.all())
         action.amount_eur = action_amount_eur(action.budget_rows)
         if action.domain:
             if action.domain_id not in domain_urls:

@@ -224,7 +224,7 @@ class ActionSerializer(EmptyAsNullMixin, DocumentSerializer):
 
     def get_amount_eur(self, obj) -> float | None:
         """The action's budget in euros: its printed total if any, else the sum of its amounts."""
-        amount = action_amount_eur(obj.budgets.all())
+        amount = action_amount_eur(obj.budget_rows)
         return None if amount is None else float(amount)
 
 

@@ -33,7 +33,7 @@ def masked(text, privacy):
 @register.simple_tag(takes_context=True)
 def action_rows(context, actions):
     """``{% action_rows actions %}``: the rows of a fiche's actions table, each action with its
-    ``domain_url`` and ``budget_rows`` (partnerships.views.partnership_detail), its texts
+    ``domain_url`` (partnerships.views.partnership_detail) and ``budget_rows``, its texts
     masked for the reader as ``|masked:privacy`` does, each cell escaped as the template would.
 
     Written here rather than as a loop of the template: a fiche may have 60 actions, and the
