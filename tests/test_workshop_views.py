@@ -100,6 +100,32 @@ def test_bad_filter_is_a_400_naming_the_parameter(client, query):
     assert query[1:].split("=")[0] in response.content.decode()
 
 
+def test_a_fiche_no_workshop_speaks_of_reads_no_item_and_shows_one_once_linked(client):
+    """The fiches with workshop items are a kept set (workshops.views.linked_partnerships):
+    the others read none, and a link written raises the data version, which renews it."""
+    from partnerships import dataversion
+
+    url = reverse("partnership_detail", args=["aix-en-provence-bamako-commune-v"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert "workshop-items" not in html
+    assert not any("workshops_link" in query["sql"] for query in queries.captured_queries)
+    workshop = Workshop.objects.get(slug="cuf-atelier-zones-a-risques-2016")
+    Link.objects.create(
+        workshop=workshop,
+        position=999,
+        section=workshop.sections.first(),
+        partnership=Partnership.objects.get(slug="aix-en-provence-bamako-commune-v"),
+        name_as_printed="Aix-en-Provence",
+        method="test",
+    )
+    # Still the kept set: the version is raised when the write commits (never, in a test).
+    assert "workshop-items" not in client.get(url).content.decode()
+    dataversion.data_changed()
+    assert "workshop-items" in client.get(url).content.decode()
+
+
 def test_allier_fiche_shows_its_2016_answer(client):
     html = client.get(ALLIER_FICHE).content.decode()
     assert "En 2016, dans l&#x27;atelier « zones à risques »" in html
