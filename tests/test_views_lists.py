@@ -383,3 +383,32 @@ def test_every_public_page_is_at_most_100_kb_compressed(client):
     too_big = {url: size for url, size in sizes.items() if size > PAGE_LIMIT}
     assert too_big == {}
     assert len(sizes) > 400  # every fiche, collectivity, region, domain and workshop
+
+
+def test_facet_options_are_escaped_checked_and_emptied_as_the_template_did():
+    """A facet's checkboxes are written by a template tag (directory.facet_options)."""
+    from partnerships.templatetags.directory import facet_options
+
+    html = facet_options(
+        {
+            "name": "french_region",
+            "options": [
+                {
+                    "value": 'Île-de-"France"',
+                    "label": "île <b>&</b>",
+                    "count": 12,
+                    "selected": True,
+                },
+                {"value": "Corse", "label": "corse", "count": 0, "selected": False},
+            ],
+        }
+    )
+    assert html.split("\n") == [
+        '<div class="facet-option"><input type="checkbox" id="f-french_region-ile-de-france"'
+        ' name="french_region" value="Île-de-&quot;France&quot;" checked>'
+        '<label for="f-french_region-ile-de-france">Île &lt;b&gt;&amp;&lt;/b&gt; '
+        '<span class="count">(12)</span></label></div>',
+        '<div class="facet-option empty"><input type="checkbox" id="f-french_region-corse"'
+        ' name="french_region" value="Corse"><label for="f-french_region-corse">Corse '
+        '<span class="count">(0)</span></label></div>',
+    ]

@@ -1,14 +1,16 @@
 """Template helpers of the directory's pages."""
 
+import functools
 import html
 import re
 
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from ..models import PartnershipState
@@ -76,6 +78,35 @@ def action_rows(context, actions):
             f'<td class="num" data-label="{euros_label}">{amounts}</td></tr>'
         )
     return mark_safe("\n".join(rows))
+
+
+# A facet's values are keys and codes, the same on every page: slugified once each.
+_id_part = functools.lru_cache(maxsize=4096)(slugify)
+
+
+@register.simple_tag
+def facet_options(facet):
+    """``{% facet_options facet %}``: the checkboxes of a facet's options (filters._facet:
+    value, label, count, selected), each escaped as the template would.
+
+    Written here rather than as a loop of the template, for the same reason as action_rows: a
+    list shows about 170 options (the départements alone a hundred): 5 of the 30 ms a list
+    page took in the template engine."""
+    name = html.escape(facet["name"])
+    options = []
+    for option in facet["options"]:
+        value, label, count = option["value"], str(option["label"]), option["count"]
+        ident = f"f-{name}-{_id_part(value)}"
+        empty = " empty" if not count and not option["selected"] else ""
+        checked = " checked" if option["selected"] else ""
+        options.append(
+            f'<div class="facet-option{empty}">'
+            f'<input type="checkbox" id="{ident}" name="{name}" value="{html.escape(value)}"'
+            f"{checked}>"
+            f'<label for="{ident}">{html.escape(label[:1].upper() + label[1:])} '
+            f'<span class="count">({html.escape(str(localize(count)))})</span></label></div>'
+        )
+    return mark_safe("\n".join(options))
 
 
 @register.filter
