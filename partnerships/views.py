@@ -320,7 +320,6 @@ def partnership_detail(request, slug):
         "related": related,
         "related_regions": list(malian_regions.values()),
         "domains": domains,
-        "related_domains": domains,
         "is_listed": partnership.status == PartnershipStatus.LISTED,
         "panels": panels_for(request, "fiche", partnership),
         "events": list(partnership.events.all()),
