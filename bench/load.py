@@ -50,6 +50,8 @@ ENDPOINTS = [
     ("list, search a name", "/fr/partenariats/?search=koutiala"),
     ("API, search word", "/api/v1/partnerships/?search=ecole"),
     ("region page", "/fr/regions/kayes/"),
+    # A million actions at 100k: the facets sum the actions per partnership (filters.py).
+    ("actions region + domain", "/fr/actions/?region=kayes&domain=sante"),
 ]
 
 

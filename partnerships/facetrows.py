@@ -86,7 +86,24 @@ def count_values(selection, prefixes) -> dict:
     if selection is not None:
         sql, params = selection.query.sql_with_params()
         where = f"f.partnership_id IN ({sql}) AND "
-    connection = connections[FacetRow.objects.db if selection is None else selection.db]
+    using = FacetRow.objects.db if selection is None else selection.db
+    return _grouped(using, prefixes, "COUNT(*)", "", where, params)
+
+
+def sum_values(weights, prefixes) -> dict:
+    """{prefix: {value: the sum of the weights of the partnerships counted under it}}, as
+    ``count_values``; ``weights`` is a queryset of (partnership key, number) rows, such as a
+    selection's actions counted per partnership (the actions of a region's partnerships)."""
+    sql, params = weights.query.sql_with_params()
+    source = f"WITH w(partnership_id, n) AS ({sql}) "
+    where = "f.partnership_id = w.partnership_id AND "
+    return _grouped(weights.db, prefixes, "SUM(w.n)", source, where, params, tables="w, ")
+
+
+def _grouped(using, prefixes, measure, source, where, params, tables=""):
+    """``measure`` per facet value beginning with one of ``prefixes``, over the rows that
+    ``where`` keeps (joined to ``tables``, defined in ``source``)."""
+    connection = connections[using]
     # Each vendor's way to read a JSON array as rows; the rest is the same SQL.
     elements = {
         "postgresql": "jsonb_array_elements_text(f.facet_values) AS e(value)",
@@ -94,8 +111,8 @@ def count_values(selection, prefixes) -> dict:
     }[connection.vendor]
     table = connection.ops.quote_name(FacetRow._meta.db_table)
     wanted = " OR ".join(["e.value LIKE %s"] * len(prefixes))
-    query = f"SELECT e.value, COUNT(*) FROM {table} f, {elements} WHERE {where}({wanted}) "
-    query += "GROUP BY e.value"
+    query = f"{source}SELECT e.value, {measure} FROM {tables}{table} f, {elements} "
+    query += f"WHERE {where}({wanted}) GROUP BY e.value"
     patterns = [prefix.replace("%", r"\%").replace("_", r"\_") + "%" for prefix in prefixes]
     if connection.vendor == "sqlite":
         # SQLite's LIKE takes no escape character unless told; PostgreSQL's is the backslash.

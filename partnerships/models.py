@@ -950,6 +950,46 @@ class ActionQuerySet(ChildQuerySet):
             )
         )
 
+    def amounts(self):
+        """Each action's ``amount`` in euros, one row per action that has one (``action``,
+        ``amount``): the rule of ``with_amount_eur`` as one grouping of its budget rows.
+
+        Over a selection of a million actions, ``with_amount_eur`` runs its two subqueries per
+        action (seconds); this reads the budget rows once."""
+        budgets = Budget.objects.counted()
+        if self.query.has_filters():
+            budgets = budgets.filter(action__in=self.order_by().values("pk"))
+        return budgets.values("action").annotate(amount=Sum("amount_eur")).order_by()
+
+    def totals_by_domain(self) -> list:
+        """[{"domain", "total", "costed", "count"}]: per domain (its slug; None for actions
+        without one), the actions' amounts in euros added up, how many actions have one, and
+        how many there are."""
+        budgets = Budget.objects.counted()
+        if self.query.has_filters():
+            budgets = budgets.filter(action__in=self.order_by().values("pk"))
+        amounts = {
+            row["action__domain__slug"]: row
+            for row in budgets.values("action__domain__slug")
+            .annotate(total=Sum("amount_eur"), costed=Count("action", distinct=True))
+            .order_by()
+        }
+        counts = self.order_by().values_list("domain__slug").annotate(n=Count("pk"))
+        return [
+            {
+                "domain": domain,
+                "total": amounts.get(domain, {}).get("total") or 0,
+                "costed": amounts.get(domain, {}).get("costed", 0),
+                "count": n,
+            }
+            for domain, n in counts
+        ]
+
+    def with_amount_in(self, condition):
+        """Those whose amount in euros meets ``condition`` (a Q on ``amount``)."""
+        amounts = Action.objects.all().amounts().filter(condition)
+        return self.filter(pk__in=amounts.values("action"))
+
     def for_list(self):
         return self.select_related("partnership", "domain").prefetch_related("budgets")
 
@@ -1332,6 +1372,14 @@ class BudgetKind(models.TextChoices):
     OTHER = "other", _("autre")
 
 
+class BudgetQuerySet(ChildQuerySet):
+    def counted(self):
+        """The rows an action's amount adds up (``action_amount_eur``): its printed totals
+        where it has any, else every amount."""
+        totals = Budget.objects.filter(action=OuterRef("action"), kind=BudgetKind.TOTAL)
+        return self.filter(action__isnull=False).filter(Q(kind=BudgetKind.TOTAL) | ~Exists(totals))
+
+
 class Budget(ChoiceLabels, models.Model):
     partnership = models.ForeignKey(
         Partnership,
@@ -1379,7 +1427,7 @@ class Budget(ChoiceLabels, models.Model):
         _("ligne de la source"), null=True, blank=True, help_text=_("Ligne du document source")
     )
 
-    objects = ChildQuerySet.as_manager()
+    objects = BudgetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

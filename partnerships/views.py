@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum, Window
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from .filters import (
     ActionFilter,
     PartnershipFilter,
     action_facet_counts,
+    action_totals,
     facet_counts,
     parameter_errors,
     refuse_nul_characters,
@@ -215,25 +216,15 @@ def action_list(request):
     if error:
         return error
     facets = action_facet_counts(filterset)
-    # One query for both: the totals by domain, and the whole total as their sum.
-    by_domain = list(
-        selection.with_amount_eur()
-        .order_by()
-        .values("domain")
-        .annotate(total=Sum("amount_eur"), costed=Count("amount_eur"), n=Count("pk"))
-    )
     names = {o["value"]: o["label"] for f in facets if f["name"] == "domain" for o in f["options"]}
-    slugs = dict(Domain.objects.values_list("pk", "slug"))
     totals = sorted(
         (
             {
-                "label": names.get(slugs.get(row["domain"]), _("Domaine non précisé")),
-                "slug": slugs.get(row["domain"], ""),
-                "total": row["total"] or 0,
-                "costed": row["costed"],
-                "count": row["n"],
+                **row,
+                "label": names.get(row["domain"], _("Domaine non précisé")),
+                "slug": row["domain"] or "",
             }
-            for row in by_domain
+            for row in action_totals(filterset)
         ),
         key=lambda row: -row["total"],
     )

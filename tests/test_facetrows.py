@@ -16,8 +16,14 @@ from django.conf import settings
 from django.http import QueryDict
 
 from partnerships import facetrows
-from partnerships.filters import PartnershipFilter, _facet_counts
+from partnerships.filters import (
+    ActionFilter,
+    PartnershipFilter,
+    _action_facet_counts,
+    _facet_counts,
+)
 from partnerships.models import (
+    Action,
     Collectivity,
     Country,
     Domain,
@@ -100,6 +106,30 @@ def test_the_list_counts_what_it_lists(params):
     facet_counts_of_the_page = _facet_counts(chosen)
     assert facet_counts_of_the_page
     assert chosen.selection_count() == chosen.qs.count()
+
+
+@pytest.mark.parametrize(
+    "base", ["", "division=2008", "division=2016", "division=2016&region=kidal&budget=0-5000"]
+)
+def test_every_option_of_the_actions_facets_counts_what_the_actions_list_shows(base):
+    """The actions page's facets sum each partnership's actions under its rows' values
+    (facetrows.sum_values): each option counts the actions its filter lists, the option
+    replacing the facet's own choice, in every division."""
+
+    def actions(params):
+        found = ActionFilter(QueryDict(params), queryset=Action.objects.all())
+        assert found.is_valid(), found.errors
+        return found
+
+    checked = 0
+    for facet in _action_facet_counts(actions(base)):
+        for option in facet["options"]:
+            params = QueryDict(base, mutable=True)
+            params.setlist(facet["name"], [option["value"]])
+            listed = actions(params.urlencode()).qs.count()
+            assert option["count"] == listed, (base, facet["name"], option["value"])
+            checked += listed > 0
+    assert checked >= (5 if "region" in base else 20)
 
 
 def test_every_seeded_partnership_has_its_row():

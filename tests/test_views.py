@@ -73,10 +73,12 @@ PAGES = [
     # its partnerships (counted in the facets' index) and its actions (count, page, budgets),
     # each paginated
     ("/fr/domaines/sante/", 9),
-    # the actions: the divisions, the page, its count and its budgets, one query per facet
-    # (4), the totals by domain and the domains' slugs (filtered: one more)
-    ("/fr/actions/", 10),
-    ("/fr/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 11),
+    # the actions: the divisions, the page, its count and its budgets; the facets: the actions
+    # per partnership summed under the partner facets, the domains grouped, the budget ranges,
+    # the regions, domains and départements listed; the totals by domain (amounts, counts)
+    # (filtered: region and département each sum over their own selection)
+    ("/fr/actions/", 12),
+    ("/fr/actions/?region=kayes&domain=sante&department=03&budget=0-5000&year_min=2000", 13),
     ("/fr/partenariats/export.csv?region=kayes", 10),
     ("/fr/partenariats/export.json", 8),
 ]

@@ -158,15 +158,22 @@ def test_active_filters_are_removable_chips(client):
 # --- the actions page -----------------------------------------------------------------------
 
 
-def python_selection(domain=None, region=None, department=None, budget=None):
-    """The actions a filter should keep, computed row by row in Python (not by the FilterSet)."""
+def every_action():
+    return list(
+        Action.objects.prefetch_related(
+            "budgets", "partnership__members__collectivity__malian_region"
+        ).select_related("domain")
+    )
+
+
+def python_selection(domain=None, region=None, department=None, budget=None, actions=None):
+    """The actions a filter should keep, computed row by row in Python (not by the FilterSet),
+    among ``actions`` (every_action(), read once for several selections) or every one."""
     low, high = None, None
     if budget:
         _value, _label, low, high = next(r for r in BUDGET_RANGES if r[0] == budget)
     kept = []
-    for action in Action.objects.prefetch_related(
-        "budgets", "partnership__members__collectivity__malian_region"
-    ).select_related("domain"):
+    for action in every_action() if actions is None else actions:
         collectivities = [m.collectivity for m in action.partnership.members.all()]
         amount = action_amount_eur(action.budgets.all())
         if domain and (action.domain is None or action.domain.slug != domain):
@@ -221,6 +228,45 @@ def test_actions_page_facets_count_the_actions(client):
     budget = {o["value"]: o["count"] for o in facets["budget"]["options"]}
     assert budget["0-5000"] == len(python_selection(domain="sante", budget="0-5000"))
     assert facets["department"]["options"]  # the French partners' départements
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"domain": "sante"}, {"region": "kayes", "budget": "0-5000"}, {"department": "03"}],
+)
+def test_every_option_of_the_actions_facets_counts_what_its_filter_would_keep(client, params):
+    """Each option's count, summed per partnership under its facet values (region, département)
+    or grouped (domain, budget), is the number of actions the Python rule keeps when the option
+    replaces its facet's own choice."""
+    response = client.get(reverse("action_list"), {"division": "2008", **params})
+    assert response.status_code == 200
+    actions = every_action()
+    facets = {
+        f["name"]: {o["value"]: o["count"] for o in f["options"]}
+        for f in response.context["facets"]
+    }
+    checked = 0
+    for name, options in facets.items():
+        for value, count in options.items():
+            kept = python_selection(**{**params, name: value}, actions=actions)
+            assert count == len(kept), (name, value)
+            checked += count > 0
+    assert checked >= 10
+    # Départements with no action are left out; the others are all there.
+    codes = set(Collectivity.objects.filter(country="FR").values_list("department_code", flat=True))
+    counted = {
+        code
+        for code in codes - {""}
+        if python_selection(**{**params, "department": code}, actions=actions)
+    }
+    assert set(facets["department"]) == counted
+
+
+def test_the_grouped_amounts_of_actions_are_the_python_rule():
+    amounts = dict(Action.objects.amounts().values_list("action", "amount"))
+    for action in Action.objects.prefetch_related("budgets"):
+        assert amounts.get(action.pk) == action_amount_eur(action.budgets.all()), action.pk
+    assert len(amounts) > 100
 
 
 @pytest.mark.parametrize(
