@@ -562,9 +562,17 @@ def domain_detail(request, slug):
         "page_obj": page,
         "partnerships": page.object_list,
         "actions_page": actions,
-        "regions": MalianRegion.objects.with_partnership_count(in_domain).filter(
-            partnership_count__gt=0
-        ),
+        # Counted in the facets' index (else their rows), as a region page's domains.
+        "regions": [
+            region
+            for region in facetrows.counted(
+                MalianRegion.objects.all(),
+                facetrows.region_value(REPERTOIRE_DIVISION),
+                in_domain.order_by().values("pk"),
+                facetrows.domain_value(domain.pk),
+            )
+            if region.partnership_count
+        ],
     }
     return render(request, "partnerships/domain_detail.html", context)
 

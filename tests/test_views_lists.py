@@ -458,3 +458,22 @@ def test_facet_options_are_escaped_checked_and_emptied_as_the_template_did():
         ' name="french_region" value="Corse"><label for="f-french_region-corse">Corse '
         '<span class="count">(0)</span></label></div>',
     ]
+
+
+@pytest.mark.parametrize("facet_index", [True, False])
+def test_a_domain_pages_regions_count_the_partnerships_of_both(client, settings, facet_index):
+    """Counted from the facets' index, else from their rows: each region listed with the
+    partnerships of the domain having a partner there, and no region without one."""
+    settings.FACET_INDEX = facet_index
+    shown = 0
+    for domain in Domain.objects.all():
+        in_domain = Partnership.objects.in_domains([domain])
+        expected = {
+            region.slug: in_domain.in_regions([region]).count()
+            for region in MalianRegion.objects.all()
+        }
+        response = client.get(reverse("domain_detail", args=[domain.slug]))
+        listed = {r.slug: r.partnership_count for r in response.context["regions"]}
+        assert listed == {slug: n for slug, n in expected.items() if n}
+        shown += bool(listed)
+    assert shown >= 5
