@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import charts, maps
 from .models import (
     Action,
+    Budget,
     BudgetKind,
     Collectivity,
     Country,
@@ -88,34 +89,34 @@ def decade_rows():
 
 
 def budget_rows():
-    """Euros of the actions' budgets by domain, with how many actions have a figure at all."""
-    action_budget = Q(actions__budgets__kind=BudgetKind.ACTION)
-    domains = Domain.objects.annotate(
-        total=Sum("actions__budgets__amount_eur", filter=action_budget),
-        actions_n=Count("actions", distinct=True),
-        costed=Count("actions", filter=action_budget, distinct=True),
-    )
-    unplaced = Action.objects.filter(domain__isnull=True).aggregate(
-        total=Sum("budgets__amount_eur", filter=Q(budgets__kind=BudgetKind.ACTION)),
-        actions_n=Count("id", distinct=True),
-        costed=Count("id", filter=Q(budgets__kind=BudgetKind.ACTION), distinct=True),
-    )
+    """Euros of the actions' budgets by domain, with how many actions have a figure at all.
+
+    The budget rows are grouped once by their action's domain, the actions once by theirs: at a
+    million actions, joining domains to actions to budgets to count distinct actions took
+    1.7 s."""
+    sums = {
+        row["action__domain"]: row
+        for row in Budget.objects.filter(kind=BudgetKind.ACTION, action__isnull=False)
+        .values("action__domain")
+        .annotate(total=Sum("amount_eur"), costed=Count("action", distinct=True))
+        .order_by()
+    }
+    counts = dict(Action.objects.values_list("domain").annotate(n=Count("pk")).order_by())
+
+    def row(label, key, url=""):
+        found = sums.get(key, {})
+        return (
+            charts.Row(label, found.get("total") or 0, url),
+            counts.get(key, 0),
+            found.get("costed", 0),
+        )
+
     rows = [
-        (
-            charts.Row(d.localized_name, d.total or 0, reverse("domain_detail", args=[d.slug])),
-            d.actions_n,
-            d.costed,
-        )
-        for d in domains
+        row(d.localized_name, d.pk, reverse("domain_detail", args=[d.slug]))
+        for d in Domain.objects.all()
     ]
-    if unplaced["actions_n"]:
-        rows.append(
-            (
-                charts.Row(_("Domaine non identifié"), unplaced["total"] or 0),
-                unplaced["actions_n"],
-                unplaced["costed"],
-            )
-        )
+    if counts.get(None):
+        rows.append(row(_("Domaine non identifié"), None))
     return rows
 
 

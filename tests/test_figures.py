@@ -18,7 +18,7 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 MAP_QUERIES = 4
-FIGURES_QUERIES = 6
+FIGURES_QUERIES = 7
 
 
 def in_region(slug):
