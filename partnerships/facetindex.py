@@ -25,8 +25,8 @@ would never hear of an edit. The state depends on the day: a new day reads every
 
 import re
 import threading
-from collections import Counter
-from itertools import chain
+from collections import Counter, deque
+from itertools import chain, repeat
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,21 +91,29 @@ def everything_changed():
 def read_keys(queryset) -> list:
     """The keys a ``values_list("pk", flat=True)`` queryset selects, fetched whole by the
     driver: Django's row iterator cost more than the query for a search matching a third of
-    100,000 partnerships (65 ms of Python for 36,690 keys)."""
+    100,000 partnerships (65 ms of Python for 36,690 keys). PostgreSQL sends them as one
+    array (the driver reads it in C: 1.4 ms of Python where a row per key took 4.5)."""
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a selection known to be empty (queryset.none())
         return []
-    with connections[queryset.db].cursor() as cursor:
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT array_agg(k) FROM ({sql}) AS keys(k)", params)
+            return cursor.fetchone()[0] or []
         cursor.execute(sql, params)
         return [key for (key,) in cursor.fetchall()]
 
 
 def _bits(positions, size) -> int:
-    buffer = bytearray(size // 8 + 1)
-    for position in positions:
-        buffer[position >> 3] |= 1 << (position & 7)
-    return int.from_bytes(buffer, "little")
+    """The bitset of ``positions``: each below ``size``, or ``size`` itself (ignored)."""
+    # One ASCII digit per position, the ones written, then read as a binary number, by loops
+    # in C (map, deque, int): setting the bits one by one in Python took 5.5 ms for the
+    # 36,690 matches of "ecole" at 100,000 partnerships.
+    digits = bytearray(b"0") * (size + 1)
+    deque(map(digits.__setitem__, positions, repeat(ord("1"))), maxlen=0)
+    return int(digits[size - 1 :: -1], 2) if size else 0
 
 
 class FacetIndex:
@@ -232,8 +240,9 @@ class FacetIndex:
         """The bitset of partnership keys ``keys`` (a queryset of keys, or keys)."""
         if isinstance(keys, QuerySet):
             keys = read_keys(keys)
-        found = map(self.position.get, keys)
-        return _bits([p for p in found if p is not None], len(self.values_at))
+        size = len(self.values_at)
+        # A key with no position (a row read since) goes to the spare digit, ignored.
+        return _bits(map(self.position.get, keys, repeat(size)), size)
 
     def any_of(self, values) -> int:
         bits = 0
