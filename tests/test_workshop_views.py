@@ -186,3 +186,24 @@ def test_serializer_hides_names_and_contacts_from_anonymous_callers(django_asser
     data = WorkshopSerializer(queryset, many=True, context={"request": request}).data
     cuf = next(w for w in data if w["slug"] == "cuf-atelier-zones-a-risques-2016")
     assert any(p["last_name"] == "LALOGE" for p in cuf["participants"])
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_workshop_search_follows_an_edit(
+    client, settings, django_capture_on_commit_callbacks, kept
+):
+    """The items' folded texts are kept per data version where every process shares the cache
+    (dataversion.kept): an edit committed is found by the next search, kept or not."""
+    from workshops.models import Section
+    from workshops.search import search_workshops
+
+    settings.FACET_INDEX = kept
+    assert search_workshops("Écoles")["sections"]  # accents, case and plural folded
+    assert not search_workshops("zygomatique")["sections"]
+    section = Section.objects.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        section.text += " Zygomatiques !"
+        section.save()
+    assert search_workshops("zygomatique")["sections"] == [section]
+    html = client.get(reverse("partnership_list"), {"search": "zygomatique"}).content.decode()
+    assert f"#section-{section.position}" in html

@@ -1,12 +1,14 @@
 """The workshops' part of the site search: the same words as the partnership search (accents,
 case and French plurals ignored), over the texts of the workshops and of their items.
 
-A fixed number of queries (one per kind of item), whatever the number of rows.
+A fixed number of queries (one per kind of item) per data version, whatever the number of
+rows.
 """
 
-from django.db.models import F, Q, TextField, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 
+from partnerships import dataversion
 from partnerships.search import folded, search_words
 
 from .models import QuestionnaireAnswer, Quote, Recommendation, Section, TwinTown, Workshop
@@ -32,18 +34,32 @@ def search_workshops(query: str) -> dict[str, list]:
     words = search_words(query)
     if not words:
         return {}
-    results = {}
+    return {
+        kind: [row for row in rows if all(word in row.search_text for word in words)][:LIMIT]
+        for kind, rows in searchable_items().items()
+    }
+
+
+def searchable_items() -> dict[str, list]:
+    """{kind: every row, with its texts folded in SQL as ``search_text``}, kept in this process
+    while the data does not change (dataversion.kept).
+
+    The workshops hold a few hundred items that do not grow with the directory: their words are
+    looked for in these texts in Python (microseconds). Filtering in SQL folded every row
+    again in six queries on every search of the list, 9 ms of Python and 7 of PostgreSQL.
+    """
+    return dataversion.kept("workshop-search", _read_searchable_items)
+
+
+def _read_searchable_items():
+    items = {}
     for kind, (model, fields) in SEARCHED.items():
         parts = []
         for name in fields:
             parts.extend([F(name), Value(" ")])
         text = folded(Concat(*parts, output_field=TextField()))
         queryset = model.objects.annotate(search_text=text)
-        condition = Q()
-        for word in words:
-            condition &= Q(search_text__contains=word)
-        queryset = queryset.filter(condition)
         if model is not Workshop:
             queryset = queryset.select_related("workshop")
-        results[kind] = list(queryset[:LIMIT])
-    return results
+        items[kind] = list(queryset)
+    return items
