@@ -29,6 +29,7 @@ from django.db.models import (
     TextField,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Lower, Sign, StrIndex
 from django.utils.html import escape
@@ -484,15 +485,14 @@ class NameTiers:
         self.queryset = queryset
         self.folded = folded
 
-    def _tiers(self):
+    def _tiers(self, queryset):
         held = Q(folded_names__contains=self.folded)
         exact = Q(name_keys__contains=f"|{self.folded}|")
-        documents = SearchDocument.objects.using(self.queryset.db)
-        for condition, counted in ((held & exact, True), (held & ~exact, True), (~held, False)):
-            tier = self.queryset.filter(
+        documents = SearchDocument.objects.using(queryset.db)
+        for condition in (held & exact, held & ~exact, ~held):
+            yield queryset.filter(
                 pk__in=documents.filter(condition).values("partnership_id")
             ).order_by("title", "slug")
-            yield tier, counted
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -501,20 +501,24 @@ class NameTiers:
         if start >= self.DEEP:
             # Walking the title index to a deep page reads more rows than sorting the matches.
             return list(self.queryset[index])
+        # The related objects of the page's rows are fetched once, whatever their tier.
+        lookups = self.queryset._prefetch_related_lookups
         found = []
-        for tier, counted in self._tiers():
+        for tier in self._tiers(self.queryset.prefetch_related(None)):
             if stop is not None and start >= stop:
                 break
-            size = tier.count() if counted else None
-            if size is not None and start >= size:
+            rows = list(tier[start:stop])
+            if not rows and start:
+                # The page begins after this tier: its size tells where in the next one.
+                size = tier.count()
                 start -= size
-                if stop is not None:
-                    stop -= size
+                stop = None if stop is None else stop - size
                 continue
-            end = stop if size is None or stop is None else min(stop, size)
-            found += tier[start:end]
+            found += rows
+            # The tier ends on this page (or the page is full): the next begins at its start.
+            stop = None if stop is None else stop - start - len(rows)
             start = 0
-            stop = None if stop is None else stop - end
+        prefetch_related_objects(found, *lookups)
         return found
 
 
