@@ -8,8 +8,8 @@ import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -86,10 +86,11 @@ class DocumentSerializer(serializers.ModelSerializer):
         for name, public in getattr(self.Meta, "public_versions", {}).items():
             data[name] = data[public]
         fields = self.fields
+        language = get_language()
         for key, value in data.items():
             # Nested documents are masked by their own serializer.
             if not isinstance(fields.get(key), serializers.BaseSerializer):
-                data[key] = masker.data(value, key)
+                data[key] = masker.data(value, key, language)
         return data
 
 
