@@ -986,8 +986,9 @@ class ActionQuerySet(ChildQuerySet):
         ]
 
     def with_amount_in(self, condition):
-        """Those whose amount in euros meets ``condition`` (a Q on ``amount``)."""
-        amounts = Action.objects.all().amounts().filter(condition)
+        """Those whose amount in euros meets ``condition`` (a Q on ``amount``): the budget rows
+        grouped are those of this selection only (a region's, a domain's), not all of them."""
+        amounts = self.amounts().filter(condition)
         return self.filter(pk__in=amounts.values("action"))
 
     def for_list(self):
