@@ -162,6 +162,28 @@ def test_home(client):
     assert "1968" in html and "/fr/partenariats/alencon-koutiala/" in html  # oldest first contact
 
 
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_home_pages_counts_follow_an_edit(
+    client, settings, django_capture_on_commit_callbacks, kept
+):
+    """Kept per data version where every process shares the cache (dataversion.kept): a new
+    documented fiche with a new Malian partner is counted by the next home page."""
+    settings.FACET_INDEX = kept
+
+    def counts():
+        context = client.get("/fr/").context
+        return context["by_status"].get("documented", 0), context["collectivities"]["ML"]
+
+    documented, malian = counts()
+    assert documented == Partnership.objects.filter(status="documented").count() > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership = PartnershipFactory(status="documented")
+        PartnershipMemberFactory(
+            partnership=partnership, collectivity=CollectivityFactory(country="ML")
+        )
+    assert counts() == (documented + 1, malian + 1)
+
+
 def test_list_shows_the_selection_and_its_facets(client):
     response = client.get(
         "/fr/partenariats/", {"division": "2008", "region": "kayes", "domain": "eau-assainissement"}
