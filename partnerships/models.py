@@ -956,21 +956,25 @@ class ActionQuerySet(ChildQuerySet):
 
         Over a selection of a million actions, ``with_amount_eur`` runs its two subqueries per
         action (seconds); this reads the budget rows once."""
+        return (
+            self._counted_budgets().values("action").annotate(amount=Sum("amount_eur")).order_by()
+        )
+
+    def _counted_budgets(self):
+        """The budget rows that make up the amounts of these actions (Budget.counted)."""
         budgets = Budget.objects.counted()
         if self.query.has_filters():
             budgets = budgets.filter(action__in=self.order_by().values("pk"))
-        return budgets.values("action").annotate(amount=Sum("amount_eur")).order_by()
+        return budgets
 
     def totals_by_domain(self) -> list:
         """[{"domain", "total", "costed", "count"}]: per domain (its slug; None for actions
         without one), the actions' amounts in euros added up, how many actions have one, and
         how many there are."""
-        budgets = Budget.objects.counted()
-        if self.query.has_filters():
-            budgets = budgets.filter(action__in=self.order_by().values("pk"))
         amounts = {
             row["action__domain__slug"]: row
-            for row in budgets.values("action__domain__slug")
+            for row in self._counted_budgets()
+            .values("action__domain__slug")
             .annotate(total=Sum("amount_eur"), costed=Count("action", distinct=True))
             .order_by()
         }
