@@ -124,7 +124,8 @@ def _grouped(using, prefixes, measure, source, where, params, tables=""):
     for value, n in found:
         for prefix in prefixes:
             if value.startswith(prefix):
-                counts[prefix][value[len(prefix) :]] = n
+                # PostgreSQL's SUM of integers is a numeric (a Decimal): a count is an int.
+                counts[prefix][value[len(prefix) :]] = int(n)
     return counts
 
 
